@@ -1,0 +1,77 @@
+//! `relais <subcommand>`: the library, headless.
+
+mod kit;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(name = "relais", version, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
+pub struct Cli {
+    /// Folder holding all of Relais's state (database, kits, logs). Defaults to the
+    /// platform's app-data folder.
+    #[arg(long, global = true, env = "RELAIS_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Draw a caption onto an image and write the result (PNG, JPEG, GIF or WebP).
+    Render(render::RenderArgs),
+    /// Kits in the library.
+    #[command(subcommand)]
+    Kit(kit::KitCommand),
+}
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("no data folder: the platform has no app-data folder for this user. Pass --data-dir DIR.")]
+    NoDataDir,
+    #[error(transparent)]
+    Render(#[from] crate::render::Error),
+    #[error(transparent)]
+    Kit(#[from] crate::kit::Error),
+    #[error(transparent)]
+    Store(#[from] crate::db::Error),
+    #[error("cannot write to standard output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl Cli {
+    pub fn data_dir(&self) -> Result<PathBuf, Error> {
+        self.data_dir
+            .clone()
+            .or_else(crate::paths::default_data_dir)
+            .ok_or(Error::NoDataDir)
+    }
+}
+
+/// Runs a headless subcommand; errors go to stderr as one human sentence.
+pub fn run(cli: &Cli, command: &Command) -> ExitCode {
+    crate::logging::to_stderr();
+    let result = match command {
+        Command::Render(args) => render::run(args),
+        Command::Kit(command) => kit::run(cli, command),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("relais: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub(crate) fn now_unix() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_secs() as i64)
+        .unwrap_or(0)
+}

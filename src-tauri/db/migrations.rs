@@ -1,0 +1,57 @@
+//! Forward-only migrations: each entry runs once, in order, in its own transaction, and
+//! `user_version` records how many have run. Never edit an entry that has shipped.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+
+use super::Error;
+
+const MIGRATIONS: &[&str] = &[
+    // 1: kits and their assets. The manifest entry is kept whole as JSON so fields added
+    // by later kit formats survive without a schema change.
+    "CREATE TABLE kit (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        publisher TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        manifest_sha256 TEXT NOT NULL,
+        manifest TEXT NOT NULL,
+        installed_at INTEGER NOT NULL
+    ) STRICT;
+    CREATE TABLE asset (
+        kit_id TEXT NOT NULL REFERENCES kit(id) ON DELETE CASCADE,
+        id TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('image', 'animation')),
+        sha256 TEXT NOT NULL,
+        thumb_sha256 TEXT NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        entry TEXT NOT NULL,
+        PRIMARY KEY (kit_id, id)
+    ) STRICT;",
+];
+
+pub fn apply(conn: &Connection, root: &Path) -> Result<(), Error> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let known = MIGRATIONS.len() as u32;
+    if current > known {
+        return Err(Error::NewerSchema {
+            path: root.to_path_buf(),
+            found: current,
+            known,
+        });
+    }
+    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", index as u32 + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+pub fn latest() -> u32 {
+    MIGRATIONS.len() as u32
+}

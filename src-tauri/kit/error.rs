@@ -1,0 +1,77 @@
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("{folder}: no kit.json here. A kit folder holds kit.json and the files it lists.")]
+    ManifestMissing { folder: PathBuf },
+    #[error("{path}: cannot read the kit manifest ({source}).")]
+    ManifestRead {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("kit.json is larger than {max_bytes} bytes; this is not a kit manifest.")]
+    ManifestTooLarge { max_bytes: u64 },
+    #[error("kit.json is not valid: {detail}. Ask the kit's organizer for a corrected kit.")]
+    ManifestInvalid { detail: String },
+    #[error("kit.json field `{field}`: {problem}. Ask the kit's organizer for a corrected kit.")]
+    Field { field: String, problem: String },
+    #[error("this kit uses format {found}, newer than this Relais understands ({supported}). Update Relais to open it.")]
+    FormatTooNew { found: u32, supported: u32 },
+    #[error("kit file `{file}` is listed in kit.json but missing. The kit is incomplete; download it again.")]
+    FileMissing { file: String },
+    #[error("kit file `{file}` cannot be read ({source}).")]
+    FileRead {
+        file: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("kit file `{file}` has {actual} bytes, kit.json says {expected}. The kit is damaged or was altered; download it again.")]
+    SizeMismatch {
+        file: String,
+        expected: u64,
+        actual: u64,
+    },
+    #[error("kit file `{file}` does not match its SHA-256 in kit.json. The kit is damaged or was altered; download it again.")]
+    HashMismatch { file: String },
+    #[error("kit file `{file}` is {actual_width}x{actual_height} pixels, kit.json says {width}x{height}.")]
+    DimensionMismatch {
+        file: String,
+        width: u32,
+        height: u32,
+        actual_width: u32,
+        actual_height: u32,
+    },
+    #[error("kit file `{file}`: {source}")]
+    Image {
+        file: String,
+        #[source]
+        source: crate::render::Error,
+    },
+    #[error("kit `{kit}` version {offered} is older than the installed version {installed}; Relais refuses to go back to an older kit.")]
+    Rollback {
+        kit: String,
+        installed: u64,
+        offered: u64,
+    },
+    #[error("kit `{kit}` version {version} is already installed with different content. The organizer must publish a new version number.")]
+    SameVersionDifferent { kit: String, version: u64 },
+    #[error("no asset `{asset}` in kit `{kit}`. It may have been removed by a kit update.")]
+    AssetNotFound { kit: String, asset: String },
+    #[error("cannot write to the blob store ({source}). Check free space in the data folder.")]
+    Blob {
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot draw the demo kit: {0}")]
+    Demo(String),
+    #[error(transparent)]
+    Store(#[from] crate::db::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Error::Store(crate::db::Error::Sql(error))
+    }
+}

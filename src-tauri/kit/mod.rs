@@ -1,0 +1,19 @@
+//! Kits: the manifest, the content-addressed blob store, import into the library, and
+//! the built-in demo kit (installed through the same import as any other kit).
+
+mod blob;
+pub mod demo;
+mod error;
+mod import;
+mod library;
+mod manifest;
+mod thumbnail;
+
+pub use blob::BlobStore;
+pub use error::Error;
+pub use import::{import_folder, ImportOutcome, ImportReport};
+pub use library::{find_asset, list_assets, list_kits, AssetSummary, KitSummary};
+pub use manifest::{AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR};
+
+/// The manifest's file name inside a kit folder.
+pub const MANIFEST_FILE: &str = "kit.json";

@@ -1,0 +1,15 @@
+//! Relais: relay approved campaign visuals, with your own caption, to your own accounts.
+//!
+//! Everything here is a plain library used the same way by the command line, the tests,
+//! the benchmarks and the desktop shell. Only `desktop` (behind the `desktop` feature)
+//! knows Tauri.
+
+pub mod cli;
+pub mod db;
+pub mod kit;
+pub mod logging;
+pub mod paths;
+pub mod render;
+
+#[cfg(feature = "desktop")]
+pub mod desktop;

@@ -1,0 +1,41 @@
+//! Logs go to a daily-rotated file in the data folder (a week kept) for the app, and to
+//! stderr for the command line. Nothing secret is ever passed to a log macro: accounts
+//! and tokens are logged by id only.
+
+use std::path::Path;
+
+use tracing_appender::non_blocking::WorkerGuard;
+use tracing_appender::rolling::{RollingFileAppender, Rotation};
+use tracing_subscriber::EnvFilter;
+
+const FILTER_VARIABLE: &str = "RELAIS_LOG";
+
+/// Starts file logging under `<data_dir>/logs`. Keep the guard alive for the process
+/// lifetime: dropping it flushes the last lines.
+pub fn to_file(data_dir: &Path) -> Option<WorkerGuard> {
+    let appender = RollingFileAppender::builder()
+        .rotation(Rotation::DAILY)
+        .filename_prefix("relais")
+        .filename_suffix("log")
+        .max_log_files(7)
+        .build(data_dir.join("logs"))
+        .ok()?;
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
+
+/// Warnings and errors to stderr, for headless commands.
+pub fn to_stderr() {
+    let filter = EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,207 @@
+use std::io::{Cursor, Read};
+use std::path::Path;
+
+use image::codecs::gif::GifDecoder;
+use image::{AnimationDecoder, ImageDecoder, ImageFormat, ImageReader};
+
+use super::picture::{Frame, Picture, Repeat};
+use super::Error;
+
+/// Budgets that keep a hostile or accidental huge file from exhausting memory. Header
+/// dimensions are checked before any pixel is allocated.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub max_file_bytes: u64,
+    pub max_pixels: u64,
+    pub max_frames: usize,
+    /// Decoded RGBA bytes across all frames of an animation.
+    pub max_animation_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 200 * 1024 * 1024,
+            // 12000 x 8333: a large print poster, well past any social network's limit.
+            max_pixels: 100_000_000,
+            max_frames: 1_000,
+            max_animation_bytes: 1024 * 1024 * 1024,
+        }
+    }
+}
+
+pub fn decode_file(path: &Path, limits: &Limits) -> Result<Picture, Error> {
+    let bytes = read_bounded(path, limits)?;
+    let name = display_name(path);
+    decode_bytes(&bytes, &name, limits)
+}
+
+fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
+    let file = std::fs::File::open(path).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: path.to_path_buf(),
+        },
+        _ => Error::Read {
+            path: path.to_path_buf(),
+            source,
+        },
+    })?;
+    let mut bytes = Vec::new();
+    // Read one byte past the budget so an oversized file is detected without trusting
+    // its metadata.
+    file.take(limits.max_file_bytes + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    if bytes.is_empty() {
+        return Err(Error::Empty {
+            path: path.to_path_buf(),
+        });
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(Error::FileTooLarge {
+            name: display_name(path),
+            max_bytes: limits.max_file_bytes,
+        });
+    }
+    Ok(bytes)
+}
+
+fn display_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// Format and pixel size from the header alone, refusing anything over the pixel budget.
+pub fn probe_dimensions(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+) -> Result<(ImageFormat, u32, u32), Error> {
+    let reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|error| corrupt(name, error))?;
+    let format = match reader.format() {
+        Some(format @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP)) => format,
+        _ => {
+            return Err(Error::NotAnImage {
+                name: name.to_owned(),
+            })
+        }
+    };
+    let (width, height) = reader
+        .into_dimensions()
+        .map_err(|error| corrupt(name, error))?;
+    if width == 0 || height == 0 {
+        return Err(Error::Corrupt {
+            name: name.to_owned(),
+            detail: "zero width or height".to_owned(),
+        });
+    }
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(Error::TooLarge {
+            name: name.to_owned(),
+            width,
+            height,
+            max_pixels: limits.max_pixels,
+        });
+    }
+    Ok((format, width, height))
+}
+
+pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Result<Picture, Error> {
+    if bytes.is_empty() {
+        return Err(Error::NotAnImage {
+            name: name.to_owned(),
+        });
+    }
+    let (format, width, height) = probe_dimensions(bytes, name, limits)?;
+    let frame_bytes = u64::from(width) * u64::from(height) * 4;
+    let mut codec_limits = image::Limits::default();
+    codec_limits.max_image_width = Some(width);
+    codec_limits.max_image_height = Some(height);
+    // Room for the decoder's own buffers on top of the RGBA result.
+    codec_limits.max_alloc = Some(frame_bytes.saturating_mul(3).max(64 * 1024 * 1024));
+
+    if format == ImageFormat::Gif {
+        return decode_gif(bytes, name, limits, codec_limits, frame_bytes);
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    reader.limits(codec_limits);
+    let image = reader.decode().map_err(|error| corrupt(name, error))?;
+    Ok(Picture::Still(image.to_rgba8()))
+}
+
+fn decode_gif(
+    bytes: &[u8],
+    name: &str,
+    limits: &Limits,
+    codec_limits: image::Limits,
+    frame_bytes: u64,
+) -> Result<Picture, Error> {
+    let repeat = gif_repeat(bytes);
+    let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(|error| corrupt(name, error))?;
+    decoder
+        .set_limits(codec_limits)
+        .map_err(|error| corrupt(name, error))?;
+    let too_long = || Error::AnimationTooLong {
+        name: name.to_owned(),
+        max_frames: limits.max_frames,
+        max_bytes: limits.max_animation_bytes,
+    };
+    let mut frames = Vec::new();
+    for frame in decoder.into_frames() {
+        let frame = frame.map_err(|error| corrupt(name, error))?;
+        if frames.len() >= limits.max_frames
+            || (frames.len() as u64 + 1).saturating_mul(frame_bytes) > limits.max_animation_bytes
+        {
+            return Err(too_long());
+        }
+        let (numer, denom) = frame.delay().numer_denom_ms();
+        let delay_ms = if denom == 0 { 0 } else { numer / denom };
+        frames.push(Frame {
+            image: frame.into_buffer(),
+            delay_ms,
+        });
+    }
+    match frames.len() {
+        0 => Err(Error::Corrupt {
+            name: name.to_owned(),
+            detail: "the GIF has no frames".to_owned(),
+        }),
+        1 => Ok(Picture::Still(frames.remove(0).image)),
+        _ => Ok(Picture::Animation { frames, repeat }),
+    }
+}
+
+/// The loop count lives in the NETSCAPE extension, which `image` does not expose.
+fn gif_repeat(bytes: &[u8]) -> Repeat {
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::Indexed);
+    match options.read_info(Cursor::new(bytes)) {
+        Ok(decoder) => match decoder.repeat() {
+            gif::Repeat::Infinite => Repeat::Infinite,
+            gif::Repeat::Finite(count) => Repeat::Finite(count),
+        },
+        Err(_) => Repeat::Infinite,
+    }
+}
+
+fn corrupt(name: &str, error: impl std::fmt::Display) -> Error {
+    let detail = error.to_string();
+    if detail.to_ascii_lowercase().contains("limit") {
+        return Error::TooLarge {
+            name: name.to_owned(),
+            width: 0,
+            height: 0,
+            max_pixels: Limits::default().max_pixels,
+        };
+    }
+    Error::Corrupt {
+        name: name.to_owned(),
+        detail,
+    }
+}
