@@ -1,8 +1,17 @@
 fn main() {
     #[cfg(feature = "desktop")]
     {
+        // Declaring the app's commands makes them deny-by-default: the capability files
+        // must grant each one to the window explicitly.
+        let manifest = tauri_build::AppManifest::new().commands(&[
+            "app_info",
+            "library",
+            "render_preview",
+            "export_image",
+        ]);
         let attributes = tauri_build::Attributes::new()
-            .capabilities_path_pattern("./src-tauri/capabilities/**/*");
+            .capabilities_path_pattern("./src-tauri/capabilities/**/*")
+            .app_manifest(manifest);
         if let Err(error) = tauri_build::try_build(attributes) {
             panic!("tauri-build failed: {error:#}");
         }

@@ -13,15 +13,19 @@ const FILTER_VARIABLE: &str = "RELAIS_LOG";
 /// Starts file logging under `<data_dir>/logs`. Keep the guard alive for the process
 /// lifetime: dropping it flushes the last lines.
 pub fn to_file(data_dir: &Path) -> Option<WorkerGuard> {
+    let folder = data_dir.join("logs");
+    // The appender prunes old files at start and complains if the folder is missing.
+    std::fs::create_dir_all(&folder).ok()?;
     let appender = RollingFileAppender::builder()
         .rotation(Rotation::DAILY)
         .filename_prefix("relais")
         .filename_suffix("log")
         .max_log_files(7)
-        .build(data_dir.join("logs"))
+        .build(folder)
         .ok()?;
     let (writer, guard) = tracing_appender::non_blocking(appender);
-    let filter = EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter =
+        EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(writer)
@@ -33,7 +37,8 @@ pub fn to_file(data_dir: &Path) -> Option<WorkerGuard> {
 
 /// Warnings and errors to stderr, for headless commands.
 pub fn to_stderr() {
-    let filter = EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("warn"));
+    let filter =
+        EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

@@ -23,7 +23,11 @@ fn open_app(cli: &Cli) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    relais::desktop::run(tauri::Builder::default(), data_dir, tauri::generate_context!())
+    relais::desktop::run(
+        tauri::Builder::default(),
+        data_dir,
+        tauri::generate_context!(),
+    )
 }
 
 #[cfg(not(feature = "desktop"))]

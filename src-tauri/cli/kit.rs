@@ -44,7 +44,12 @@ pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
 
 fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
     let mut store = Store::open(&cli.data_dir()?)?;
-    kit::demo::ensure_installed(&mut store, &mut Typesetter::new(), super::now_unix(), &Limits::default())?;
+    kit::demo::ensure_installed(
+        &mut store,
+        &mut Typesetter::new(),
+        super::now_unix(),
+        &Limits::default(),
+    )?;
     let kits = kit::list_kits(&store)?;
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -32,7 +32,9 @@ pub enum Command {
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    #[error("no data folder: the platform has no app-data folder for this user. Pass --data-dir DIR.")]
+    #[error(
+        "no data folder: the platform has no app-data folder for this user. Pass --data-dir DIR."
+    )]
     NoDataDir,
     #[error(transparent)]
     Render(#[from] crate::render::Error),

@@ -72,7 +72,9 @@ impl Store {
     }
 
     pub fn schema_version(&self) -> Result<u32, Error> {
-        Ok(self.conn.pragma_query_value(None, "user_version", |row| row.get(0))?)
+        Ok(self
+            .conn
+            .pragma_query_value(None, "user_version", |row| row.get(0))?)
     }
 }
 

@@ -21,7 +21,10 @@ impl BlobStore {
     /// None for anything that is not a lowercase hex SHA-256, so a hash taken from a
     /// manifest or the UI can never name a path outside the store.
     pub fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64 && sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+        let valid = sha256.len() == 64
+            && sha256
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
         valid.then(|| self.dir.join(&sha256[..2]).join(sha256))
     }
 
@@ -30,9 +33,9 @@ impl BlobStore {
     }
 
     pub fn read(&self, sha256: &str) -> std::io::Result<Vec<u8>> {
-        let path = self
-            .path(sha256)
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256"))?;
+        let path = self.path(sha256).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256")
+        })?;
         std::fs::read(path)
     }
 
@@ -45,15 +48,17 @@ impl BlobStore {
     /// Streams `reader` into the store under `sha256`, hashing on the way; the blob only
     /// appears (by rename) when the bytes really have that hash.
     pub fn put_verified(&self, reader: &mut dyn Read, sha256: &str) -> std::io::Result<()> {
-        let path = self
-            .path(sha256)
-            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256"))?;
+        let path = self.path(sha256).ok_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a SHA-256")
+        })?;
         if path.is_file() {
             return Ok(());
         }
         let folder = path.parent().unwrap_or(&self.dir);
         std::fs::create_dir_all(folder)?;
-        let mut temp = tempfile::Builder::new().prefix(".incoming-").tempfile_in(folder)?;
+        let mut temp = tempfile::Builder::new()
+            .prefix(".incoming-")
+            .tempfile_in(folder)?;
         let mut hasher = Sha256::new();
         let mut buffer = vec![0u8; 256 * 1024];
         loop {

@@ -9,10 +9,14 @@ use rusqlite::{params, OptionalExtension};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Transform};
 
 use super::blob::sha256_hex;
-use super::manifest::{AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR};
+use super::manifest::{
+    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
+};
 use super::{import_folder, Error, ImportReport, MANIFEST_FILE};
 use crate::db::Store;
-use crate::render::{self, Align, Caption, Face, Frame, Limits, OutputFormat, Picture, Style, Typesetter, Zone};
+use crate::render::{
+    self, Align, Caption, Face, Frame, Limits, OutputFormat, Picture, Style, Typesetter, Zone,
+};
 
 pub const KIT_ID: &str = "relais-demo";
 /// Bump when the drawings change so existing installs get the new version.
@@ -27,7 +31,11 @@ pub fn ensure_installed(
 ) -> Result<Option<ImportReport>, Error> {
     let installed: Option<i64> = store
         .conn()
-        .query_row("SELECT version FROM kit WHERE id = ?1", params![KIT_ID], |row| row.get(0))
+        .query_row(
+            "SELECT version FROM kit WHERE id = ?1",
+            params![KIT_ID],
+            |row| row.get(0),
+        )
         .optional()?;
     if installed.is_some_and(|version| version as u64 >= VERSION) {
         return Ok(None);
@@ -160,13 +168,22 @@ pub fn write(dir: &Path, typesetter: &mut Typesetter) -> Result<(), Error> {
     let mut assets = Vec::new();
     for poster in POSTERS {
         let image = draw_poster(poster, typesetter)?;
-        let bytes = render::encode_still(&image, OutputFormat::Png).map_err(|e| Error::Demo(e.to_string()))?;
+        let bytes = render::encode_still(&image, OutputFormat::Png)
+            .map_err(|e| Error::Demo(e.to_string()))?;
         let file = format!("{}.png", poster.id);
         std::fs::write(dir.join(&file), &bytes).map_err(|source| Error::Blob { source })?;
-        assets.push(entry(poster.id, AssetKind::Image, file, &bytes, image.dimensions(), poster));
+        assets.push(entry(
+            poster.id,
+            AssetKind::Image,
+            file,
+            &bytes,
+            image.dimensions(),
+            poster,
+        ));
     }
     let animation = draw_animation(typesetter)?;
-    let bytes = render::encode(&animation, OutputFormat::Gif).map_err(|e| Error::Demo(e.to_string()))?;
+    let bytes =
+        render::encode(&animation, OutputFormat::Gif).map_err(|e| Error::Demo(e.to_string()))?;
     let file = "a-vos-urnes.gif".to_owned();
     std::fs::write(dir.join(&file), &bytes).map_err(|source| Error::Blob { source })?;
     assets.push(entry(
@@ -211,7 +228,14 @@ fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| (*s).to_owned()).collect()
 }
 
-fn entry(id: &str, kind: AssetKind, file: String, bytes: &[u8], (width, height): (u32, u32), poster: &Poster) -> AssetEntry {
+fn entry(
+    id: &str,
+    kind: AssetKind,
+    file: String,
+    bytes: &[u8],
+    (width, height): (u32, u32),
+    poster: &Poster,
+) -> AssetEntry {
     AssetEntry {
         id: id.to_owned(),
         kind,
@@ -251,13 +275,25 @@ fn fill(color: [u8; 3], alpha: u8) -> Paint<'static> {
 fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage, Error> {
     let (width, height) = poster.size;
     let (w, h) = (width as f32, height as f32);
-    let mut pixmap = Pixmap::new(width, height).ok_or_else(|| Error::Demo("empty poster".into()))?;
-    pixmap.fill(Color::from_rgba8(poster.background[0], poster.background[1], poster.background[2], 255));
+    let mut pixmap =
+        Pixmap::new(width, height).ok_or_else(|| Error::Demo("empty poster".into()))?;
+    pixmap.fill(Color::from_rgba8(
+        poster.background[0],
+        poster.background[1],
+        poster.background[2],
+        255,
+    ));
     let accent = fill(poster.accent, 255);
     match poster.id {
         "dimanche-on-vote" => {
             if let Some(circle) = PathBuilder::from_circle(w * 0.78, h * 0.16, w * 0.42) {
-                pixmap.fill_path(&circle, &accent, FillRule::Winding, Transform::identity(), None);
+                pixmap.fill_path(
+                    &circle,
+                    &accent,
+                    FillRule::Winding,
+                    Transform::identity(),
+                    None,
+                );
             }
         }
         "ensemble" => {
@@ -270,7 +306,13 @@ fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage
                 stripe.line_to(x + h * 0.6, h);
                 stripe.close();
                 if let Some(path) = stripe.finish() {
-                    pixmap.fill_path(&path, &fill(poster.accent, 110), FillRule::Winding, Transform::identity(), None);
+                    pixmap.fill_path(
+                        &path,
+                        &fill(poster.accent, 110),
+                        FillRule::Winding,
+                        Transform::identity(),
+                        None,
+                    );
                 }
             }
         }
@@ -286,7 +328,13 @@ fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage
                         line_join: tiny_skia::LineJoin::Round,
                         ..Default::default()
                     };
-                    pixmap.stroke_path(&path, &fill([27, 42, 107], 255), &stroke, Transform::identity(), None);
+                    pixmap.stroke_path(
+                        &path,
+                        &fill([27, 42, 107], 255),
+                        &stroke,
+                        Transform::identity(),
+                        None,
+                    );
                 }
             }
             let mut tick = PathBuilder::new();
@@ -304,15 +352,32 @@ fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage
             }
         }
         "premiere-fois" => {
-            for (cx, cy, r) in [(0.15, 0.12, 0.10), (0.85, 0.22, 0.16), (0.55, 0.05, 0.06), (0.92, 0.6, 0.05)] {
+            for (cx, cy, r) in [
+                (0.15, 0.12, 0.10),
+                (0.85, 0.22, 0.16),
+                (0.55, 0.05, 0.06),
+                (0.92, 0.6, 0.05),
+            ] {
                 if let Some(circle) = PathBuilder::from_circle(w * cx, h * cy, w * r) {
-                    pixmap.fill_path(&circle, &accent, FillRule::Winding, Transform::identity(), None);
+                    pixmap.fill_path(
+                        &circle,
+                        &accent,
+                        FillRule::Winding,
+                        Transform::identity(),
+                        None,
+                    );
                 }
             }
         }
         _ => {
             if let Some(circle) = PathBuilder::from_circle(w * 0.5, h * 0.42, w * 0.36) {
-                pixmap.fill_path(&circle, &accent, FillRule::Winding, Transform::identity(), None);
+                pixmap.fill_path(
+                    &circle,
+                    &accent,
+                    FillRule::Winding,
+                    Transform::identity(),
+                    None,
+                );
             }
         }
     }
@@ -392,14 +457,20 @@ fn draw_animation(typesetter: &mut Typesetter) -> Result<Picture, Error> {
     let title_layer = typesetter.layer(&layout, SIDE, SIDE);
     let mut frames = Vec::with_capacity(FRAMES);
     for index in 0..FRAMES {
-        let mut pixmap = Pixmap::new(SIDE, SIDE).ok_or_else(|| Error::Demo("empty frame".into()))?;
+        let mut pixmap =
+            Pixmap::new(SIDE, SIDE).ok_or_else(|| Error::Demo("empty frame".into()))?;
         pixmap.fill(Color::from_rgba8(27, 42, 107, 255));
         // The envelope falls during the first 11 frames, then rests inside the box.
         let progress = (index as f32 / 10.0).min(1.0);
         let eased = progress * progress;
         let envelope_y = s * 0.22 + eased * s * 0.30;
         if let Some(rect) = Rect::from_xywh(s * 0.38, envelope_y, s * 0.24, s * 0.16) {
-            pixmap.fill_rect(rect, &fill([244, 239, 230], 255), Transform::identity(), None);
+            pixmap.fill_rect(
+                rect,
+                &fill([244, 239, 230], 255),
+                Transform::identity(),
+                None,
+            );
         }
         let mut flap = PathBuilder::new();
         flap.move_to(s * 0.38, envelope_y);
@@ -410,18 +481,37 @@ fn draw_animation(typesetter: &mut Typesetter) -> Result<Picture, Error> {
                 width: 3.0,
                 ..Default::default()
             };
-            pixmap.stroke_path(&path, &fill([229, 72, 77], 255), &stroke, Transform::identity(), None);
+            pixmap.stroke_path(
+                &path,
+                &fill([229, 72, 77], 255),
+                &stroke,
+                Transform::identity(),
+                None,
+            );
         }
         // The box is drawn after the envelope so the envelope disappears into it.
         if let Some(rect) = Rect::from_xywh(s * 0.24, s * 0.50, s * 0.52, s * 0.40) {
-            pixmap.fill_rect(rect, &fill([255, 255, 255], 255), Transform::identity(), None);
+            pixmap.fill_rect(
+                rect,
+                &fill([255, 255, 255], 255),
+                Transform::identity(),
+                None,
+            );
         }
         if let Some(slot) = Rect::from_xywh(s * 0.36, s * 0.535, s * 0.28, s * 0.025) {
             pixmap.fill_rect(slot, &fill([27, 42, 107], 255), Transform::identity(), None);
         }
         if index >= 11 {
-            if let Some(check) = PathBuilder::from_circle(s * 0.5, s * 0.74, s * (0.05 + 0.01 * (index - 11) as f32)) {
-                pixmap.fill_path(&check, &fill([229, 72, 77], 255), FillRule::Winding, Transform::identity(), None);
+            if let Some(check) =
+                PathBuilder::from_circle(s * 0.5, s * 0.74, s * (0.05 + 0.01 * (index - 11) as f32))
+            {
+                pixmap.fill_path(
+                    &check,
+                    &fill([229, 72, 77], 255),
+                    FillRule::Winding,
+                    Transform::identity(),
+                    None,
+                );
             }
         }
         let mut image = RgbaImage::from_raw(SIDE, SIDE, pixmap.take())

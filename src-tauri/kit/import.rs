@@ -14,7 +14,11 @@ use crate::render::{self, Limits};
 const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case", tag = "outcome", content = "previous_version")]
+#[serde(
+    rename_all = "snake_case",
+    tag = "outcome",
+    content = "previous_version"
+)]
 pub enum ImportOutcome {
     Installed,
     Updated(u64),
@@ -40,7 +44,12 @@ struct Checked<'a> {
 /// decodable within the pixel budget, dimensions as declared) before anything is
 /// written, and the library rows change in one transaction: a failure leaves the
 /// previously installed version as it was.
-pub fn import_folder(store: &mut Store, folder: &Path, now_unix: i64, limits: &Limits) -> Result<ImportReport, Error> {
+pub fn import_folder(
+    store: &mut Store,
+    folder: &Path,
+    now_unix: i64,
+    limits: &Limits,
+) -> Result<ImportReport, Error> {
     let manifest_path = folder.join(MANIFEST_FILE);
     let manifest_bytes = read_manifest(&manifest_path, folder)?;
     let manifest = Manifest::parse(&manifest_bytes)?;
@@ -91,7 +100,11 @@ pub fn import_folder(store: &mut Store, folder: &Path, now_unix: i64, limits: &L
         blobs
             .put_verified(&mut file, &item.entry.sha256)
             .map_err(|source| Error::Blob { source })?;
-        thumbs.push(blobs.put(&item.thumbnail).map_err(|source| Error::Blob { source })?);
+        thumbs.push(
+            blobs
+                .put(&item.thumbnail)
+                .map_err(|source| Error::Blob { source })?,
+        );
     }
 
     let manifest_json = String::from_utf8_lossy(&manifest_bytes).into_owned();
@@ -197,7 +210,11 @@ fn open_asset(folder: &Path, entry: &AssetEntry) -> Result<File, Error> {
     })
 }
 
-fn check_asset<'a>(folder: &Path, entry: &'a AssetEntry, limits: &Limits) -> Result<Checked<'a>, Error> {
+fn check_asset<'a>(
+    folder: &Path,
+    entry: &'a AssetEntry,
+    limits: &Limits,
+) -> Result<Checked<'a>, Error> {
     let file = open_asset(folder, entry)?;
     let mut bytes = Vec::new();
     file.take(entry.size + 1)
@@ -211,7 +228,9 @@ fn check_asset<'a>(folder: &Path, entry: &'a AssetEntry, limits: &Limits) -> Res
             file: entry.file.clone(),
             expected: entry.size,
             actual: if bytes.len() as u64 > entry.size {
-                std::fs::metadata(folder.join(&entry.file)).map(|m| m.len()).unwrap_or(bytes.len() as u64)
+                std::fs::metadata(folder.join(&entry.file))
+                    .map(|m| m.len())
+                    .unwrap_or(bytes.len() as u64)
             } else {
                 bytes.len() as u64
             },
@@ -226,7 +245,8 @@ fn check_asset<'a>(folder: &Path, entry: &'a AssetEntry, limits: &Limits) -> Res
         file: entry.file.clone(),
         source,
     };
-    let (_, width, height) = render::probe_dimensions(&bytes, &entry.file, limits).map_err(image_error)?;
+    let (_, width, height) =
+        render::probe_dimensions(&bytes, &entry.file, limits).map_err(image_error)?;
     if (width, height) != (entry.width, entry.height) {
         return Err(Error::DimensionMismatch {
             file: entry.file.clone(),

@@ -47,7 +47,8 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
     Ok(kits)
 }
 
-const ASSET_COLUMNS: &str = "a.kit_id, k.title, a.thumb_sha256, a.entry FROM asset a JOIN kit k ON k.id = a.kit_id";
+const ASSET_COLUMNS: &str =
+    "a.kit_id, k.title, a.thumb_sha256, a.entry FROM asset a JOIN kit k ON k.id = a.kit_id";
 
 fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<Option<AssetSummary>> {
     let entry: String = row.get(3)?;
@@ -65,9 +66,9 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<Option<AssetSummary>> {
 }
 
 pub fn list_assets(store: &Store) -> Result<Vec<AssetSummary>, Error> {
-    let mut statement = store
-        .conn()
-        .prepare(&format!("SELECT {ASSET_COLUMNS} ORDER BY k.installed_at, a.kit_id, a.position"))?;
+    let mut statement = store.conn().prepare(&format!(
+        "SELECT {ASSET_COLUMNS} ORDER BY k.installed_at, a.kit_id, a.position"
+    ))?;
     let assets = statement
         .query_map([], asset_from_row)?
         .filter_map(|row| row.transpose())
@@ -89,4 +90,23 @@ pub fn find_asset(store: &Store, kit_id: &str, asset_id: &str) -> Result<AssetSu
             kit: kit_id.to_owned(),
             asset: asset_id.to_owned(),
         })
+}
+
+/// Decodes an installed asset from the blob store.
+pub fn load_picture(
+    store: &Store,
+    asset: &AssetSummary,
+    limits: &crate::render::Limits,
+) -> Result<crate::render::Picture, Error> {
+    let bytes = store
+        .blobs()
+        .read(&asset.entry.sha256)
+        .map_err(|source| Error::FileRead {
+            file: asset.entry.file.clone(),
+            source,
+        })?;
+    crate::render::decode_bytes(&bytes, &asset.entry.file, limits).map_err(|source| Error::Image {
+        file: asset.entry.file.clone(),
+        source,
+    })
 }

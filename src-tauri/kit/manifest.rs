@@ -126,9 +126,10 @@ impl Manifest {
         struct FormatOnly {
             format: Option<u32>,
         }
-        let format_only: FormatOnly = serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
-            detail: error.to_string(),
-        })?;
+        let format_only: FormatOnly =
+            serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
+                detail: error.to_string(),
+            })?;
         match format_only.format {
             None => {
                 return Err(Error::Field {
@@ -144,9 +145,10 @@ impl Manifest {
             }
             Some(_) => {}
         }
-        let manifest: Manifest = serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
-            detail: error.to_string(),
-        })?;
+        let manifest: Manifest =
+            serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
+                detail: error.to_string(),
+            })?;
         manifest.validate()?;
         Ok(manifest)
     }
@@ -157,7 +159,10 @@ impl Manifest {
             problem: problem.to_owned(),
         };
         if !is_identifier(&self.id) {
-            return Err(field("id".into(), "must be 1-64 lowercase letters, digits, '-' or '_'"));
+            return Err(field(
+                "id".into(),
+                "must be 1-64 lowercase letters, digits, '-' or '_'",
+            ));
         }
         if self.version == 0 {
             return Err(field("version".into(), "must be 1 or more"));
@@ -172,16 +177,30 @@ impl Manifest {
         for (index, asset) in self.assets.iter().enumerate() {
             let at = |name: &str| format!("assets[{index}].{name}");
             if !is_identifier(&asset.id) {
-                return Err(field(at("id"), "must be 1-64 lowercase letters, digits, '-' or '_'"));
+                return Err(field(
+                    at("id"),
+                    "must be 1-64 lowercase letters, digits, '-' or '_'",
+                ));
             }
             if !ids.insert(asset.id.as_str()) {
                 return Err(field(at("id"), "is used by two assets"));
             }
             if !is_safe_relative_path(&asset.file) {
-                return Err(field(at("file"), "must be a relative path inside the kit folder"));
+                return Err(field(
+                    at("file"),
+                    "must be a relative path inside the kit folder",
+                ));
             }
-            if asset.sha256.len() != 64 || !asset.sha256.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
-                return Err(field(at("sha256"), "must be 64 lowercase hexadecimal digits"));
+            if asset.sha256.len() != 64
+                || !asset
+                    .sha256
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Err(field(
+                    at("sha256"),
+                    "must be 64 lowercase hexadecimal digits",
+                ));
             }
             if asset.size == 0 {
                 return Err(field(at("size"), "an asset cannot be empty"));

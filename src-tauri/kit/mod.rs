@@ -12,8 +12,10 @@ mod thumbnail;
 pub use blob::BlobStore;
 pub use error::Error;
 pub use import::{import_folder, ImportOutcome, ImportReport};
-pub use library::{find_asset, list_assets, list_kits, AssetSummary, KitSummary};
-pub use manifest::{AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR};
+pub use library::{find_asset, list_assets, list_kits, load_picture, AssetSummary, KitSummary};
+pub use manifest::{
+    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
+};
 
 /// The manifest's file name inside a kit folder.
 pub const MANIFEST_FILE: &str = "kit.json";

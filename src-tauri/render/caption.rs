@@ -189,7 +189,11 @@ impl Typesetter {
 
     /// Family names of the faces that loaded, for diagnostics and tests.
     pub fn face_families(&self) -> [&str; 3] {
-        [&self.poster.family, &self.sans.family, &self.sans_bold.family]
+        [
+            &self.poster.family,
+            &self.sans.family,
+            &self.sans_bold.family,
+        ]
     }
 
     pub fn has_emoji_font(&self) -> bool {
@@ -198,7 +202,12 @@ impl Typesetter {
 
     /// Lays out the caption at the largest size (up to the style's maximum) that fits its
     /// zone in at most `max_lines` lines.
-    pub fn layout(&mut self, caption: &Caption, asset_width: u32, asset_height: u32) -> CaptionLayout {
+    pub fn layout(
+        &mut self,
+        caption: &Caption,
+        asset_width: u32,
+        asset_height: u32,
+    ) -> CaptionLayout {
         let zone = caption.zone.clamped();
         let (w, h) = (asset_width as f32, asset_height as f32);
         let zone_px = (zone.x * w, zone.y * h, zone.width * w, zone.height * h);
@@ -307,7 +316,12 @@ impl Typesetter {
     /// Draws the laid-out caption on a transparent layer of `width` x `height` pixels,
     /// scaled from asset pixels to that size. Returns the layer (premultiplied) and the
     /// pixel rectangle that holds ink, or None for an empty caption.
-    fn rasterize(&mut self, layout: &CaptionLayout, width: u32, height: u32) -> Option<(Pixmap, Rect)> {
+    fn rasterize(
+        &mut self,
+        layout: &CaptionLayout,
+        width: u32,
+        height: u32,
+    ) -> Option<(Pixmap, Rect)> {
         if layout.glyphs.is_empty() || width == 0 || height == 0 {
             return None;
         }
@@ -320,9 +334,15 @@ impl Typesetter {
             };
             let size = glyph.size * scale;
             let (ox, oy) = (glyph.x * scale, glyph.y * scale);
-            let mut scaler = self.scale.builder(font.as_swash()).size(size).hint(false).build();
+            let mut scaler = self
+                .scale
+                .builder(font.as_swash())
+                .size(size)
+                .hint(false)
+                .build();
             if Some(glyph.font_id) == self.emoji {
-                if let Some(image) = scaler.scale_color_bitmap(glyph.glyph_id, StrikeWith::BestFit) {
+                if let Some(image) = scaler.scale_color_bitmap(glyph.glyph_id, StrikeWith::BestFit)
+                {
                     emoji.push((ox, oy, image));
                 }
                 continue;
@@ -332,7 +352,9 @@ impl Typesetter {
                     match command {
                         Command::MoveTo(p) => builder.move_to(ox + p.x, oy - p.y),
                         Command::LineTo(p) => builder.line_to(ox + p.x, oy - p.y),
-                        Command::QuadTo(c, p) => builder.quad_to(ox + c.x, oy - c.y, ox + p.x, oy - p.y),
+                        Command::QuadTo(c, p) => {
+                            builder.quad_to(ox + c.x, oy - c.y, ox + p.x, oy - p.y)
+                        }
                         Command::CurveTo(c1, c2, p) => builder.cubic_to(
                             ox + c1.x,
                             oy - c1.y,
@@ -363,9 +385,21 @@ impl Typesetter {
                     line_cap: LineCap::Round,
                     ..Stroke::default()
                 };
-                pixmap.stroke_path(&path, &paint(outline.color), &stroke, Transform::identity(), None);
+                pixmap.stroke_path(
+                    &path,
+                    &paint(outline.color),
+                    &stroke,
+                    Transform::identity(),
+                    None,
+                );
             }
-            pixmap.fill_path(&path, &paint(style.fill), FillRule::Winding, Transform::identity(), None);
+            pixmap.fill_path(
+                &path,
+                &paint(style.fill),
+                FillRule::Winding,
+                Transform::identity(),
+                None,
+            );
             let _: &Path = &path;
         }
         for (ox, oy, image) in emoji {
@@ -373,7 +407,11 @@ impl Typesetter {
             let Some(mut glyph_pixmap) = Pixmap::new(placement.width, placement.height) else {
                 continue;
             };
-            for (dst, src) in glyph_pixmap.pixels_mut().iter_mut().zip(image.data.chunks_exact(4)) {
+            for (dst, src) in glyph_pixmap
+                .pixels_mut()
+                .iter_mut()
+                .zip(image.data.chunks_exact(4))
+            {
                 *dst = tiny_skia::ColorU8::from_rgba(src[0], src[1], src[2], src[3]).premultiply();
             }
             let x = ox + placement.left as f32;
@@ -386,7 +424,9 @@ impl Typesetter {
                 Transform::identity(),
                 None,
             );
-            if let Some(rect) = Rect::from_xywh(x, y, placement.width as f32, placement.height as f32) {
+            if let Some(rect) =
+                Rect::from_xywh(x, y, placement.width as f32, placement.height as f32)
+            {
                 ink = Some(match ink {
                     Some(current) => union(current, rect),
                     None => rect,
@@ -408,7 +448,13 @@ impl Typesetter {
 
     /// Draws the caption onto `base`, which shows the whole asset at any size: the
     /// layout is computed at the asset's own size and scaled to the base.
-    pub fn draw_onto(&mut self, base: &mut RgbaImage, caption: &Caption, asset_width: u32, asset_height: u32) -> CaptionLayout {
+    pub fn draw_onto(
+        &mut self,
+        base: &mut RgbaImage,
+        caption: &Caption,
+        asset_width: u32,
+        asset_height: u32,
+    ) -> CaptionLayout {
         let layout = self.layout(caption, asset_width, asset_height);
         if let Some((pixmap, ink)) = self.rasterize(&layout, base.width(), base.height()) {
             composite(base, &pixmap, ink);
@@ -456,7 +502,12 @@ fn paint(color: [u8; 4]) -> Paint<'static> {
 }
 
 fn grow(rect: Rect, by: f32) -> Option<Rect> {
-    Rect::from_ltrb(rect.left() - by, rect.top() - by, rect.right() + by, rect.bottom() + by)
+    Rect::from_ltrb(
+        rect.left() - by,
+        rect.top() - by,
+        rect.right() + by,
+        rect.bottom() + by,
+    )
 }
 
 fn union(a: Rect, b: Rect) -> Rect {

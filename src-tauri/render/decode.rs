@@ -85,7 +85,9 @@ pub fn probe_dimensions(
         .with_guessed_format()
         .map_err(|error| corrupt(name, error))?;
     let format = match reader.format() {
-        Some(format @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP)) => format,
+        Some(
+            format @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::Gif | ImageFormat::WebP),
+        ) => format,
         _ => {
             return Err(Error::NotAnImage {
                 name: name.to_owned(),

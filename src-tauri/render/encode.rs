@@ -79,8 +79,10 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
     let mut out = Vec::new();
     let (width, height) = image.dimensions();
     let result = match format {
-        OutputFormat::Png => PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-            .write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8),
+        OutputFormat::Png => {
+            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+                .write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
+        }
         OutputFormat::Jpeg { quality } => {
             let flat = flatten_on_white(image);
             JpegEncoder::new_with_quality(&mut out, quality).write_image(
@@ -149,11 +151,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Error> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o644));
     }
-    let mut temp = builder
-        .tempfile_in(folder)
-        .map_err(write_error)?;
+    let mut temp = builder.tempfile_in(folder).map_err(write_error)?;
     temp.write_all(bytes).map_err(write_error)?;
     temp.as_file().sync_all().map_err(write_error)?;
-    temp.persist(path).map_err(|error| write_error(error.error))?;
+    temp.persist(path)
+        .map_err(|error| write_error(error.error))?;
     Ok(())
 }

@@ -38,10 +38,15 @@ pub enum Error {
         max_frames: usize,
         max_bytes: u64,
     },
-    #[error("{path}: unsupported output format. Use a name ending in .png, .jpg, .jpeg, .gif or .webp.")]
+    #[error(
+        "{path}: unsupported output format. Use a name ending in .png, .jpg, .jpeg, .gif or .webp."
+    )]
     UnsupportedOutput { path: PathBuf },
     #[error("could not encode the image as {format}: {detail}")]
-    Encode { format: &'static str, detail: String },
+    Encode {
+        format: &'static str,
+        detail: String,
+    },
     #[error("{path}: could not be written ({source}). Check that the folder exists and that there is free space.")]
     Write {
         path: PathBuf,

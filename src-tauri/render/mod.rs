@@ -9,12 +9,14 @@ mod encode;
 mod error;
 mod fonts;
 mod picture;
+mod preview;
 
 pub use caption::{Align, Caption, CaptionLayout, Face, Outline, Style, Typesetter, Zone};
-pub use decode::{decode_file, decode_bytes, probe_dimensions, Limits};
+pub use decode::{decode_bytes, decode_file, probe_dimensions, Limits};
 pub use encode::{encode, encode_still, encode_to_file, OutputFormat};
 pub use error::Error;
 pub use picture::{Frame, Picture, Repeat};
+pub use preview::{fit, Preview, SharedPicture};
 
 use std::path::Path;
 

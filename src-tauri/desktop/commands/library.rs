@@ -1,0 +1,26 @@
+use serde::Serialize;
+use tauri::State;
+
+use crate::desktop::{AppState, IpcError};
+use crate::kit::{self, AssetSummary};
+
+#[derive(Serialize)]
+pub struct AppInfo {
+    version: &'static str,
+    locale: String,
+    data_dir: String,
+}
+
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    AppInfo {
+        version: env!("CARGO_PKG_VERSION"),
+        locale: state.locale.clone(),
+        data_dir: state.data_dir.display().to_string(),
+    }
+}
+
+#[tauri::command(async)]
+pub fn library(state: State<'_, AppState>) -> Result<Vec<AssetSummary>, IpcError> {
+    Ok(kit::list_assets(&*state.store()?)?)
+}

@@ -1,0 +1,4 @@
+//! IPC commands: parse, call the library, map the error. Nothing else.
+
+pub mod editor;
+pub mod library;

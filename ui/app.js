@@ -1,0 +1,182 @@
+// Wiring: language, views, status line, and the startup sequence.
+
+import {
+  t, tn, getLang, setLang, storedLang, normalizeLang, onLangChange, applyI18n,
+} from "./i18n.js";
+import { hasTauri, appInfo, library as loadLibrary, normalizeError } from "./ipc.js";
+import { createLibrary } from "./library.js";
+import { createEditor } from "./editor.js";
+
+const $ = (id) => document.getElementById(id);
+
+const els = {
+  navLibrary: $("nav-library"),
+  navEditor: $("nav-editor"),
+  langSelect: $("lang-select"),
+  libraryView: $("library-view"),
+  editorView: $("editor-view"),
+  status: $("status"),
+  version: $("app-version"),
+};
+
+// ---- status line -------------------------------------------------------------
+
+// The status is kept as a function rather than a string so it can be
+// re-localized when the language changes.
+let statusText = null;
+let statusKind = "info";
+let version = "";
+
+function setStatus(kind, text) {
+  statusKind = kind;
+  statusText = text;
+  renderStatus();
+}
+
+function renderStatus() {
+  const el = els.status;
+  el.dataset.kind = statusKind;
+  el.setAttribute("role", statusKind === "error" ? "alert" : "status");
+  el.textContent = statusText ? statusText() : "";
+}
+
+function describeError(err) {
+  const { code, message } = normalizeError(err);
+  const generic = t(`error.${code}`) !== `error.${code}` ? t(`error.${code}`) : t("error.unknown");
+  return message ? `${generic} ${message}` : generic;
+}
+
+function showError(err) {
+  setStatus("error", () => describeError(err));
+}
+
+// ---- views -------------------------------------------------------------------
+
+let view = "library";
+
+function showView(next) {
+  view = next;
+  els.libraryView.hidden = next !== "library";
+  els.editorView.hidden = next !== "editor";
+  for (const [button, name] of [[els.navLibrary, "library"], [els.navEditor, "editor"]]) {
+    if (name === next) button.setAttribute("aria-current", "page");
+    else button.removeAttribute("aria-current");
+  }
+}
+
+const lib = createLibrary({
+  grid: $("asset-grid"),
+  countEl: $("library-count"),
+  stateEl: $("library-state"),
+  onOpen: openAsset,
+});
+
+const editor = createEditor({
+  els: {
+    preview: $("preview"),
+    stage: $("preview-stage"),
+    title: $("editor-title"),
+    kit: $("editor-kit"),
+    caption: $("caption-input"),
+    counter: $("caption-counter"),
+    suggestions: $("suggestions"),
+    altText: $("alt-text"),
+    credit: $("editor-credit"),
+    exportButton: $("export-button"),
+    backButton: $("back-button"),
+  },
+  onError: showError,
+  onStatus: setStatus,
+  // A successful render means the last render error no longer applies;
+  // leaving it up would make volunteers think something is still broken.
+  onRecovered: () => {
+    if (statusKind === "error") setStatus("info", null);
+  },
+  onBack: backToLibrary,
+});
+
+function openAsset(asset) {
+  showView("editor");
+  els.navEditor.disabled = false;
+  editor.open(asset);
+}
+
+function backToLibrary() {
+  showView("library");
+  const asset = editor.current();
+  if (!asset || !lib.focusCard(asset.kit_id, asset.id)) els.navLibrary.focus();
+}
+
+els.navLibrary.addEventListener("click", () => {
+  if (view !== "library") backToLibrary();
+});
+els.navEditor.addEventListener("click", () => {
+  const asset = editor.current();
+  if (asset && view !== "editor") openAsset(asset);
+});
+
+document.addEventListener("keydown", (event) => {
+  // isComposing: Escape also cancels an IME composition; don't steal it.
+  if (event.key !== "Escape" || event.isComposing || view !== "editor") return;
+  event.preventDefault();
+  backToLibrary();
+});
+
+// ---- language ----------------------------------------------------------------
+
+onLangChange(() => {
+  els.langSelect.value = getLang();
+  applyI18n(document);
+  els.version.textContent = version ? t("app.version", { version }) : "";
+  lib.refreshLanguage();
+  editor.refreshLanguage();
+  renderStatus();
+});
+
+els.langSelect.addEventListener("change", () => {
+  setLang(els.langSelect.value, { persist: true });
+});
+
+// ---- startup -----------------------------------------------------------------
+
+async function refreshLibrary() {
+  lib.setLoading();
+  try {
+    const assets = await loadLibrary();
+    lib.setAssets(assets);
+    setStatus("info", () => tn("status.loaded", assets.length));
+  } catch (err) {
+    lib.setError(() => describeError(err), refreshLibrary);
+    showError(err);
+  }
+}
+
+async function start() {
+  // A saved choice wins; otherwise the browser language is a reasonable
+  // first guess until app_info tells us the system locale.
+  const saved = storedLang();
+  setLang(saved || normalizeLang(navigator.language) || "fr");
+  els.langSelect.value = getLang();
+  applyI18n(document);
+  showView("library");
+
+  if (!hasTauri()) {
+    lib.setError(() => t("status.noTauri"), null);
+    setStatus("error", () => t("status.noTauri"));
+    return;
+  }
+
+  const libraryLoad = refreshLibrary();
+  try {
+    const info = await appInfo();
+    version = info?.version ?? "";
+    els.version.textContent = version ? t("app.version", { version }) : "";
+    if (!saved && normalizeLang(info?.locale)) setLang(info.locale);
+  } catch (err) {
+    // Not fatal: the library can still be used without version/locale.
+    showError(err);
+  }
+  await libraryLoad;
+}
+
+start();
