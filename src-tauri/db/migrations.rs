@@ -33,7 +33,7 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
 ];
 
-pub fn apply(conn: &Connection, root: &Path) -> Result<(), Error> {
+pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {
     let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
     let known = MIGRATIONS.len() as u32;
     if current > known {
@@ -43,6 +43,11 @@ pub fn apply(conn: &Connection, root: &Path) -> Result<(), Error> {
             known,
         });
     }
+    Ok(current)
+}
+
+pub fn apply(conn: &Connection, root: &Path) -> Result<(), Error> {
+    let current = check_not_newer(conn, root)?;
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;

@@ -38,6 +38,8 @@ impl Store {
             path: root.join(DATABASE_FILE),
             source,
         })?;
+        // Refuse a newer schema before touching anything, journal mode included.
+        migrations::check_not_newer(&conn, root)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;

@@ -288,10 +288,14 @@ impl Typesetter {
         let line_count = buffer.layout_runs().count();
         let block_height = line_count as f32 * size * line_height;
         let top = zone_px.1 + ((zone_px.3 - block_height) / 2.0).max(0.0);
+        // Glyph offsets count from the start of their paragraph; line_starts are offsets
+        // into the whole text.
+        let paragraph_starts = paragraph_starts(&text);
         let mut glyphs = Vec::new();
         let mut line_starts = Vec::new();
         for run in buffer.layout_runs() {
-            line_starts.push(run.glyphs.iter().map(|g| g.start).min().unwrap_or(0));
+            let paragraph = paragraph_starts.get(run.line_i).copied().unwrap_or(0);
+            line_starts.push(paragraph + run.glyphs.iter().map(|g| g.start).min().unwrap_or(0));
             for glyph in run.glyphs {
                 glyphs.push(PlacedGlyph {
                     font_id: glyph.font_id,
@@ -492,6 +496,28 @@ impl Typesetter {
             },
         }
     }
+}
+
+/// Byte offset where each paragraph starts, splitting as cosmic-text does (`\n`,
+/// `\r\n` or a lone `\r`).
+fn paragraph_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut index = 0;
+    while index < bytes.len() {
+        match bytes[index] {
+            b'\r' if bytes.get(index + 1) == Some(&b'\n') => {
+                index += 2;
+                starts.push(index);
+            }
+            b'\r' | b'\n' => {
+                index += 1;
+                starts.push(index);
+            }
+            _ => index += 1,
+        }
+    }
+    starts
 }
 
 fn paint(color: [u8; 4]) -> Paint<'static> {

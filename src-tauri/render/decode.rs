@@ -96,7 +96,7 @@ pub fn probe_dimensions(
     };
     let (width, height) = reader
         .into_dimensions()
-        .map_err(|error| corrupt(name, error))?;
+        .map_err(|error| decode_error(name, error))?;
     if width == 0 || height == 0 {
         return Err(Error::Corrupt {
             name: name.to_owned(),
@@ -133,7 +133,7 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Result<Picture
     }
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(codec_limits);
-    let image = reader.decode().map_err(|error| corrupt(name, error))?;
+    let image = reader.decode().map_err(|error| decode_error(name, error))?;
     Ok(Picture::Still(image.to_rgba8()))
 }
 
@@ -145,10 +145,11 @@ fn decode_gif(
     frame_bytes: u64,
 ) -> Result<Picture, Error> {
     let repeat = gif_repeat(bytes);
-    let mut decoder = GifDecoder::new(Cursor::new(bytes)).map_err(|error| corrupt(name, error))?;
+    let mut decoder =
+        GifDecoder::new(Cursor::new(bytes)).map_err(|error| decode_error(name, error))?;
     decoder
         .set_limits(codec_limits)
-        .map_err(|error| corrupt(name, error))?;
+        .map_err(|error| decode_error(name, error))?;
     let too_long = || Error::AnimationTooLong {
         name: name.to_owned(),
         max_frames: limits.max_frames,
@@ -156,14 +157,14 @@ fn decode_gif(
     };
     let mut frames = Vec::new();
     for frame in decoder.into_frames() {
-        let frame = frame.map_err(|error| corrupt(name, error))?;
+        let frame = frame.map_err(|error| decode_error(name, error))?;
         if frames.len() >= limits.max_frames
             || (frames.len() as u64 + 1).saturating_mul(frame_bytes) > limits.max_animation_bytes
         {
             return Err(too_long());
         }
         let (numer, denom) = frame.delay().numer_denom_ms();
-        let delay_ms = if denom == 0 { 0 } else { numer / denom };
+        let delay_ms = numer.checked_div(denom).unwrap_or(0);
         frames.push(Frame {
             image: frame.into_buffer(),
             delay_ms,
@@ -193,17 +194,19 @@ fn gif_repeat(bytes: &[u8]) -> Repeat {
 }
 
 fn corrupt(name: &str, error: impl std::fmt::Display) -> Error {
-    let detail = error.to_string();
-    if detail.to_ascii_lowercase().contains("limit") {
-        return Error::TooLarge {
-            name: name.to_owned(),
-            width: 0,
-            height: 0,
-            max_pixels: Limits::default().max_pixels,
-        };
-    }
     Error::Corrupt {
         name: name.to_owned(),
-        detail,
+        detail: error.to_string(),
+    }
+}
+
+/// A decoder that hits our allocation limits has met an image that lies about its size
+/// (a frame larger than its canvas, say): that is a budget refusal, not damage.
+fn decode_error(name: &str, error: image::ImageError) -> Error {
+    match error {
+        image::ImageError::Limits(_) => Error::OverBudget {
+            name: name.to_owned(),
+        },
+        other => corrupt(name, other),
     }
 }

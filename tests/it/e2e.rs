@@ -323,7 +323,19 @@ async fn a_volunteer_captions_a_demo_poster_in_the_real_window_and_exports_it() 
     let exported = decode(&export_path);
     let blob_dir = data.path().join("blobs");
     let source = {
-        let store = relais::db::Store::open(data.path()).expect("the app released the data folder");
+        // The app exits a moment after the session ends; its lock goes with it.
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let store = loop {
+            match relais::db::Store::open(data.path()) {
+                Ok(store) => break store,
+                Err(relais::db::Error::InUse { .. }) if Instant::now() < deadline => {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                }
+                Err(error) => {
+                    panic!("the app should release the data folder when it closes: {error}")
+                }
+            }
+        };
         let asset = relais::kit::find_asset(&store, "relais-demo", "dimanche-on-vote")
             .expect("demo poster");
         decode(&store.blobs().path(&asset.entry.sha256).expect("blob path"))

@@ -1,1 +1,12 @@
+//! The one integration-test binary: a module per area.
 
+mod cli;
+mod kit;
+mod render;
+mod store;
+mod support;
+
+#[cfg(feature = "desktop")]
+mod desktop;
+#[cfg(feature = "desktop")]
+mod e2e;

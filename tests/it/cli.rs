@@ -1,0 +1,518 @@
+//! The `relais` binary, run as a volunteer or an organizer would run it.
+
+use std::path::{Path, PathBuf};
+
+use relais::render::{decode_file, Limits, Picture};
+use tempfile::TempDir;
+
+use crate::support::{self, relais, Pixels, DEMO_GIF, DEMO_POSTER};
+
+const CAPTION: &str = "Déjà l'été ? On vote ! 🗳️";
+
+/// Writes the demo kit with `relais kit demo --out DIR` and returns DIR.
+fn demo_kit_via_cli(home: &Path) -> PathBuf {
+    let kit = home.join("kit");
+    relais(home)
+        .args(["kit", "demo", "--out"])
+        .arg(&kit)
+        .assert()
+        .success();
+    assert!(
+        kit.join("kit.json").is_file(),
+        "`relais kit demo` should write kit.json into the folder it was given"
+    );
+    kit
+}
+
+fn decode(path: &Path) -> Picture {
+    decode_file(path, &Limits::default())
+        .unwrap_or_else(|error| panic!("{} should decode: {error}", path.display()))
+}
+
+fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn version_prints_the_crate_version_and_exits_zero() {
+    let home = TempDir::new().unwrap();
+    let output = relais(home.path()).arg("--version").output().unwrap();
+    assert!(output.status.success(), "`relais --version` should exit 0");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains(env!("CARGO_PKG_VERSION")),
+        "`relais --version` should print the crate version {}, got {stdout:?}",
+        env!("CARGO_PKG_VERSION")
+    );
+}
+
+#[test]
+fn help_is_available_for_every_command_and_exits_zero() {
+    let home = TempDir::new().unwrap();
+    for args in [
+        &["--help"][..],
+        &["render", "--help"],
+        &["kit", "--help"],
+        &["kit", "list", "--help"],
+        &["kit", "demo", "--help"],
+    ] {
+        let output = relais(home.path()).args(args).output().unwrap();
+        assert!(
+            output.status.success(),
+            "`relais {}` should exit 0",
+            args.join(" ")
+        );
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            stdout.contains("Usage"),
+            "`relais {}` should print a usage line, got {stdout:?}",
+            args.join(" ")
+        );
+    }
+    assert!(
+        support::entries(home.path()).is_empty(),
+        "asking for help should not create any data folder under HOME"
+    );
+}
+
+#[test]
+fn render_to_png_changes_only_the_caption_band_and_keeps_the_size() {
+    let home = TempDir::new().unwrap();
+    let kit = demo_kit_via_cli(home.path());
+    let source_path = kit.join(DEMO_POSTER);
+    let out_path = home.path().join("out.png");
+
+    relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source_path)
+        .args(["--text", CAPTION, "-o"])
+        .arg(&out_path)
+        .assert()
+        .success();
+
+    let source = Pixels::of(&decode(&source_path));
+    let rendered = Pixels::of(&decode(&out_path));
+    assert_eq!(
+        (rendered.width, rendered.height),
+        (source.width, source.height),
+        "the rendered PNG should keep the poster's dimensions"
+    );
+    let band = source.rows(0.74, 0.94);
+    let band_pixels = (band.end - band.start) as usize * source.width as usize;
+    let changed = source.differing_pixels(&rendered, band);
+    assert!(
+        changed * 50 > band_pixels,
+        "the caption should change a visible share (>2%) of the bottom band, changed {changed} of {band_pixels} pixels"
+    );
+    assert_eq!(
+        source.differing_pixels(&rendered, source.rows(0.0, 0.70)),
+        0,
+        "PNG is lossless, so the top 70% of the poster should be untouched by a bottom caption"
+    );
+}
+
+#[test]
+fn render_to_jpeg_changes_the_caption_band_and_stays_close_elsewhere() {
+    let home = TempDir::new().unwrap();
+    let kit = demo_kit_via_cli(home.path());
+    let source_path = kit.join(DEMO_POSTER);
+    let out_path = home.path().join("out.jpg");
+
+    relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source_path)
+        .args(["--text", CAPTION, "--output"])
+        .arg(&out_path)
+        .assert()
+        .success();
+
+    let bytes = std::fs::read(&out_path).unwrap();
+    assert_eq!(
+        &bytes[..3],
+        &[0xFF, 0xD8, 0xFF],
+        "a .jpg output should be a JPEG file"
+    );
+    let source = Pixels::of(&decode(&source_path));
+    let rendered = Pixels::of(&decode(&out_path));
+    assert_eq!(
+        (rendered.width, rendered.height),
+        (source.width, source.height),
+        "JPEG output should keep the size"
+    );
+    let top = source.mean_abs_diff(&rendered, source.rows(0.0, 0.70));
+    let band = source.mean_abs_diff(&rendered, source.rows(0.74, 0.94));
+    assert!(
+        top < 3.0,
+        "outside the caption only JPEG noise is expected (mean abs diff {top:.2} should be < 3)"
+    );
+    assert!(
+        band > 10.0 && band > top * 5.0,
+        "the caption band should differ clearly from the source (mean abs diff {band:.2}, top region {top:.2})"
+    );
+}
+
+#[test]
+fn render_of_an_animated_gif_stays_animated_with_the_same_frames_and_timing() {
+    let home = TempDir::new().unwrap();
+    let kit = demo_kit_via_cli(home.path());
+    let source_path = kit.join(DEMO_GIF);
+    let out_path = home.path().join("out.gif");
+
+    relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source_path)
+        .args(["--text", CAPTION, "-o"])
+        .arg(&out_path)
+        .assert()
+        .success();
+
+    let source = decode(&source_path);
+    let rendered = decode(&out_path);
+    assert!(
+        source.is_animated(),
+        "the demo GIF is expected to be animated"
+    );
+    assert!(
+        rendered.is_animated(),
+        "rendering an animated GIF to .gif should keep it animated"
+    );
+    assert_eq!(
+        rendered.dimensions(),
+        source.dimensions(),
+        "the GIF should keep its size"
+    );
+    let (Picture::Animation { frames: before, .. }, Picture::Animation { frames: after, .. }) =
+        (&source, &rendered)
+    else {
+        unreachable!("both pictures were just checked to be animated");
+    };
+    assert_eq!(
+        after.len(),
+        before.len(),
+        "every source frame should be in the rendered GIF"
+    );
+    let delays =
+        |frames: &[relais::render::Frame]| frames.iter().map(|f| f.delay_ms).collect::<Vec<_>>();
+    assert_eq!(
+        delays(after),
+        delays(before),
+        "frame timing should survive rendering"
+    );
+    let first_before = Pixels::of(&source);
+    let first_after = Pixels::of(&rendered);
+    let band = first_before.mean_abs_diff(&first_after, first_before.rows(0.74, 0.94));
+    assert!(
+        band > 10.0,
+        "the caption should be visible in the band of the first frame (mean abs diff {band:.2})"
+    );
+}
+
+/// Runs `relais render` expecting a refusal; checks the exit code, that stderr holds
+/// every expected word, and that `out_dir` gained nothing (no output, no temp file).
+fn assert_render_refused(home: &Path, input: &Path, output: &Path, out_dir: &Path, words: &[&str]) {
+    let before = support::entries(out_dir);
+    let result = relais(home)
+        .args(["render", "--image"])
+        .arg(input)
+        .args(["--text", CAPTION, "-o"])
+        .arg(output)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&result);
+    assert!(
+        !result.status.success(),
+        "rendering {} to {} should fail",
+        input.display(),
+        output.display()
+    );
+    for word in words {
+        assert!(
+            stderr.contains(word),
+            "stderr should mention {word:?} so the volunteer knows what is wrong, got {stderr:?}"
+        );
+    }
+    assert_eq!(
+        support::entries(out_dir),
+        before,
+        "a refused render should leave no output or temporary file in {}",
+        out_dir.display()
+    );
+    assert!(
+        !output.exists(),
+        "a refused render should not create {}",
+        output.display()
+    );
+}
+
+/// A home with an `in` folder and an empty `out` folder.
+fn folders() -> (TempDir, PathBuf, PathBuf) {
+    let home = TempDir::new().unwrap();
+    let input = home.path().join("in");
+    let out = home.path().join("out");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    (home, input, out)
+}
+
+#[test]
+fn render_of_a_missing_file_says_not_found_and_writes_nothing() {
+    let (home, input, out) = folders();
+    let missing = input.join("affiche-introuvable.png");
+    assert_render_refused(
+        home.path(),
+        &missing,
+        &out.join("out.png"),
+        &out,
+        &["affiche-introuvable.png", "not found"],
+    );
+}
+
+#[test]
+fn render_of_a_text_file_named_png_says_it_is_not_an_image_and_writes_nothing() {
+    let (home, input, out) = folders();
+    let fake = input.join("notes.png");
+    std::fs::write(&fake, "Réunion jeudi à 19 h, salle des fêtes.\n").unwrap();
+    assert_render_refused(
+        home.path(),
+        &fake,
+        &out.join("out.png"),
+        &out,
+        &["notes.png", "not a PNG"],
+    );
+}
+
+#[test]
+fn render_of_a_zero_byte_file_says_it_is_empty_and_writes_nothing() {
+    let (home, input, out) = folders();
+    let empty = input.join("vide.png");
+    std::fs::write(&empty, b"").unwrap();
+    assert_render_refused(
+        home.path(),
+        &empty,
+        &out.join("out.png"),
+        &out,
+        &["vide.png", "empty"],
+    );
+}
+
+#[test]
+fn render_of_a_png_declaring_60000_by_60000_pixels_is_refused_as_too_large() {
+    let (home, input, out) = folders();
+    let bomb = input.join("bombe.png");
+    let mut bytes = support::PNG_SIGNATURE.to_vec();
+    bytes.extend(support::png_chunk(
+        b"IHDR",
+        &support::ihdr_rgba(60_000, 60_000),
+    ));
+    bytes.extend(support::png_chunk(
+        b"IDAT",
+        &support::zlib_stored(&[0u8; 64]),
+    ));
+    bytes.extend(support::png_chunk(b"IEND", &[]));
+    std::fs::write(&bomb, &bytes).unwrap();
+    assert_render_refused(
+        home.path(),
+        &bomb,
+        &out.join("out.png"),
+        &out,
+        &["bombe.png", "60000x60000", "larger than"],
+    );
+}
+
+#[test]
+fn render_to_an_unsupported_extension_is_refused_and_writes_nothing() {
+    let (home, _input, out) = folders();
+    let kit = support::write_demo_kit(&home.path().join("kit"));
+    assert_render_refused(
+        home.path(),
+        &kit.join(DEMO_POSTER),
+        &out.join("out.bmp"),
+        &out,
+        &["out.bmp", "unsupported output format"],
+    );
+}
+
+#[test]
+fn render_into_a_folder_that_does_not_exist_is_refused_and_creates_nothing() {
+    let (home, _input, out) = folders();
+    let kit = support::write_demo_kit(&home.path().join("kit"));
+    let target = out.join("pas-de-dossier").join("out.png");
+    assert_render_refused(
+        home.path(),
+        &kit.join(DEMO_POSTER),
+        &target,
+        &out,
+        &["pas-de-dossier", "could not be written"],
+    );
+    assert!(
+        !out.join("pas-de-dossier").exists(),
+        "a failed render should not create the missing folder"
+    );
+}
+
+fn kit_list_json(output: &std::process::Output) -> Vec<serde_json::Value> {
+    assert!(
+        output.status.success(),
+        "`relais kit list --json` should succeed, stderr: {}",
+        stderr_of(output)
+    );
+    serde_json::from_slice::<Vec<serde_json::Value>>(&output.stdout)
+        .expect("`kit list --json` should print a JSON array")
+}
+
+fn assert_single_demo_kit(kits: &[serde_json::Value]) {
+    assert_eq!(
+        kits.len(),
+        1,
+        "a fresh data folder should hold exactly the demo kit, got {kits:?}"
+    );
+    assert_eq!(
+        kits[0]["id"], "relais-demo",
+        "the kit installed on first use should be the demo kit"
+    );
+    assert_eq!(
+        kits[0]["assets"], 6,
+        "the demo kit has five posters and one animation"
+    );
+}
+
+fn assert_no_staging_left(data: &Path) {
+    let leftovers: Vec<String> = support::entries(data)
+        .into_iter()
+        .filter(|name| name.starts_with(".demo-kit-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "the demo kit's staging folder should be removed after install, found {leftovers:?}"
+    );
+}
+
+#[test]
+fn kit_list_with_data_dir_installs_the_demo_kit_once_in_that_folder_only() {
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("donnees");
+
+    let first = relais(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["kit", "list", "--json"])
+        .output()
+        .unwrap();
+    let kits = kit_list_json(&first);
+    assert_single_demo_kit(&kits);
+    assert!(
+        data.join("relais.sqlite3").is_file(),
+        "the database should be created inside --data-dir"
+    );
+    assert_no_staging_left(&data);
+    assert!(
+        !home.path().join("xdg-data").exists() && !home.path().join(".local").exists(),
+        "with --data-dir nothing should be written to the platform data folder"
+    );
+
+    let second = relais(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["kit", "list", "--json"])
+        .output()
+        .unwrap();
+    let again = kit_list_json(&second);
+    assert_single_demo_kit(&again);
+    assert_eq!(
+        again[0]["installed_at"], kits[0]["installed_at"],
+        "a second listing should not reinstall the demo kit"
+    );
+}
+
+#[test]
+fn kit_list_honours_the_relais_data_dir_environment_variable() {
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("env-data");
+
+    let first = relais(home.path())
+        .env("RELAIS_DATA_DIR", &data)
+        .args(["kit", "list", "--json"])
+        .output()
+        .unwrap();
+    let kits = kit_list_json(&first);
+    assert_single_demo_kit(&kits);
+    assert!(
+        data.join("relais.sqlite3").is_file(),
+        "the database should be created inside RELAIS_DATA_DIR"
+    );
+    assert!(
+        !home.path().join("xdg-data").exists() && !home.path().join(".local").exists(),
+        "with RELAIS_DATA_DIR nothing should be written to the platform data folder"
+    );
+
+    let second = relais(home.path())
+        .env("RELAIS_DATA_DIR", &data)
+        .args(["kit", "list", "--json"])
+        .output()
+        .unwrap();
+    assert_single_demo_kit(&kit_list_json(&second));
+}
+
+#[test]
+fn kit_list_in_plain_text_names_the_demo_kit_and_its_asset_count() {
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("data");
+    let output = relais(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["kit", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "`relais kit list` should succeed, stderr: {}",
+        stderr_of(&output)
+    );
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let line = stdout
+        .lines()
+        .find(|line| line.starts_with("relais-demo"))
+        .unwrap_or_else(|| {
+            panic!("the text listing should have a line for the demo kit, got {stdout:?}");
+        });
+    assert!(
+        line.contains("6 assets"),
+        "the demo kit line should give its asset count, got {line:?}"
+    );
+}
+
+#[test]
+fn a_second_process_on_a_data_folder_in_use_is_refused_with_a_clear_message() {
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("data");
+    let held = relais::db::Store::open(&data)
+        .expect("the test should be able to open a fresh data folder");
+
+    let output = relais(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["kit", "list"])
+        .output()
+        .unwrap();
+    assert!(
+        !output.status.success(),
+        "a second process on a locked data folder should fail"
+    );
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.contains("in use"),
+        "the refusal should say the data folder is in use, got {stderr:?}"
+    );
+    assert!(
+        stderr.contains(&data.display().to_string()),
+        "the refusal should name the data folder, got {stderr:?}"
+    );
+
+    drop(held);
+    relais(home.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["kit", "list"])
+        .assert()
+        .success();
+}

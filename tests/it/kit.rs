@@ -1,0 +1,451 @@
+//! Kits: installing the demo kit, importing kit folders, and refusing bad or altered kits
+//! without touching the library.
+
+use std::path::{Path, PathBuf};
+
+use relais::db::Store;
+use relais::kit::{
+    self, import_folder, AssetKind, Error, ImportOutcome, FORMAT_MAJOR, MANIFEST_FILE,
+};
+use relais::render::{decode_bytes, Limits, Typesetter};
+use serde_json::Value;
+use tempfile::TempDir;
+
+use crate::support;
+
+const NOW: i64 = 1_790_000_000;
+
+/// A temp folder holding a demo kit folder `kit/` and a data folder `data/`.
+struct Setup {
+    tmp: TempDir,
+    kit: PathBuf,
+    store: Store,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let tmp = TempDir::new().unwrap();
+        let kit = support::write_demo_kit(&tmp.path().join("kit"));
+        let store = Store::open(&tmp.path().join("data")).unwrap();
+        Self { tmp, kit, store }
+    }
+
+    /// A copy of the demo kit under `name`, with kit.json edited by `edit`.
+    fn variant(&self, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+        let dir = self.tmp.path().join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        for entry in std::fs::read_dir(&self.kit).unwrap() {
+            let entry = entry.unwrap();
+            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+        }
+        edit_manifest(&dir, edit);
+        dir
+    }
+
+    fn import(&mut self, folder: &Path) -> Result<kit::ImportReport, Error> {
+        import_folder(&mut self.store, folder, NOW, &Limits::default())
+    }
+
+    /// Everything the library shows, as JSON, to compare before and after an attempt.
+    fn library(&self) -> Value {
+        serde_json::json!({
+            "kits": serde_json::to_value(kit::list_kits(&self.store).unwrap()).unwrap(),
+            "assets": serde_json::to_value(kit::list_assets(&self.store).unwrap()).unwrap(),
+        })
+    }
+}
+
+fn edit_manifest(dir: &Path, edit: impl FnOnce(&mut Value)) {
+    let path = dir.join(MANIFEST_FILE);
+    let mut manifest: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    edit(&mut manifest);
+    std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
+}
+
+fn set_version(version: u64) -> impl FnOnce(&mut Value) {
+    move |manifest| manifest["version"] = version.into()
+}
+
+/// The file name of the manifest's asset at `index`.
+fn asset_file(dir: &Path, index: usize) -> String {
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+    manifest["assets"][index]["file"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+/// Every file under the blob folder, recursively.
+fn blob_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(blob_files(&path));
+        } else {
+            files.push(path);
+        }
+    }
+    files
+}
+
+#[test]
+fn the_demo_kit_installs_once_with_six_assets_and_verified_blobs() {
+    let tmp = TempDir::new().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let mut typesetter = Typesetter::new();
+    let report = kit::demo::ensure_installed(&mut store, &mut typesetter, NOW, &Limits::default())
+        .expect("the demo kit should install")
+        .expect("a fresh library should get the demo kit");
+    assert_eq!(
+        report.kit_id,
+        kit::demo::KIT_ID,
+        "the report should name the demo kit"
+    );
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::Installed,
+        "the first install should be reported as Installed"
+    );
+    assert_eq!(report.assets, 6, "the demo kit has six assets");
+
+    let assets = kit::list_assets(&store).unwrap();
+    assert_eq!(
+        assets.len(),
+        6,
+        "the library should list the demo kit's six assets"
+    );
+    let animations = assets
+        .iter()
+        .filter(|asset| asset.entry.kind == AssetKind::Animation)
+        .count();
+    assert_eq!(animations, 1, "exactly one demo asset is an animation");
+    for asset in &assets {
+        assert!(
+            store.blobs().contains(&asset.entry.sha256),
+            "asset {} should be in the blob store",
+            asset.entry.id
+        );
+        assert!(
+            store.blobs().contains(&asset.thumb_sha256),
+            "asset {} should have a thumbnail blob",
+            asset.entry.id
+        );
+        let thumb = store.blobs().read(&asset.thumb_sha256).unwrap();
+        let thumb = decode_bytes(&thumb, "thumb", &Limits::default())
+            .expect("a thumbnail should be a decodable image");
+        let (w, h) = thumb.dimensions();
+        assert!(
+            w.max(h) <= 480 && w.min(h) > 0,
+            "thumbnail of {} should fit 480 px, is {w}x{h}",
+            asset.entry.id
+        );
+    }
+
+    assert_eq!(
+        support::sha256_hex(b"abc"),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    let files = blob_files(&tmp.path().join("blobs"));
+    assert!(
+        files.len() >= 12,
+        "six assets and six thumbnails should be stored, found {} files",
+        files.len()
+    );
+    for file in files {
+        let name = file.file_name().unwrap().to_string_lossy().into_owned();
+        let folder = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        let bytes = std::fs::read(&file).unwrap();
+        assert_eq!(
+            support::sha256_hex(&bytes),
+            name,
+            "blob {} should be named by its SHA-256",
+            file.display()
+        );
+        assert_eq!(
+            folder,
+            name[..2],
+            "blob {name} should sit in the folder named by its first two hex digits"
+        );
+    }
+    assert!(
+        !support::entries(tmp.path())
+            .iter()
+            .any(|name| name.starts_with(".demo-kit-")),
+        "the demo kit's staging folder should be removed"
+    );
+
+    let again =
+        kit::demo::ensure_installed(&mut store, &mut typesetter, NOW + 60, &Limits::default())
+            .expect("checking the demo kit again should not fail");
+    assert!(
+        again.is_none(),
+        "an installed demo kit should not be installed again"
+    );
+    assert_eq!(
+        kit::list_kits(&store).unwrap().len(),
+        1,
+        "the library should still hold a single kit"
+    );
+}
+
+#[test]
+fn importing_the_same_kit_folder_twice_reports_unchanged() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    let first = setup
+        .import(&kit)
+        .expect("the demo kit folder should import");
+    assert_eq!(
+        first.outcome,
+        ImportOutcome::Installed,
+        "the first import should install"
+    );
+    let library = setup.library();
+    let second = setup
+        .import(&kit)
+        .expect("importing the same folder again should not fail");
+    assert_eq!(
+        second.outcome,
+        ImportOutcome::Unchanged,
+        "the same version with the same bytes should be Unchanged"
+    );
+    assert_eq!(
+        setup.library(),
+        library,
+        "an unchanged import should not touch the library"
+    );
+}
+
+#[test]
+fn a_newer_version_of_an_installed_kit_is_reported_as_an_update() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    let newer = setup.variant("v2", set_version(2));
+    let report = setup.import(&newer).expect("a newer version should import");
+    assert_eq!(
+        report.outcome,
+        ImportOutcome::Updated(1),
+        "the update should report the version it replaced"
+    );
+    let kits = kit::list_kits(&setup.store).unwrap();
+    assert_eq!(
+        kits.len(),
+        1,
+        "an update should replace the kit, not add a second one"
+    );
+    assert_eq!(kits[0].version, 2, "the library should now hold version 2");
+}
+
+/// Installs the demo kit, then imports `variant` expecting a refusal; the library must
+/// be exactly as it was.
+fn refused_after_install(setup: &mut Setup, variant: &Path) -> Error {
+    let kit = setup.kit.clone();
+    setup
+        .import(&kit)
+        .expect("the original demo kit should install");
+    let before = setup.library();
+    let error = setup
+        .import(variant)
+        .expect_err("the altered kit should be refused");
+    assert_eq!(
+        setup.library(),
+        before,
+        "a refused import ({error}) should leave the library unchanged"
+    );
+    error
+}
+
+#[test]
+fn a_tampered_asset_is_refused_by_hash_and_the_library_is_unchanged() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("tampered", set_version(2));
+    let file = asset_file(&variant, 1);
+    let path = variant.join(&file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&path, &bytes).unwrap();
+
+    match refused_after_install(&mut setup, &variant) {
+        Error::HashMismatch { file: named } => {
+            assert_eq!(named, file, "the error should name the altered file")
+        }
+        other => panic!("a flipped byte should be a HashMismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_truncated_asset_is_refused_by_size_and_the_library_is_unchanged() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("truncated", set_version(2));
+    let file = asset_file(&variant, 2);
+    let path = variant.join(&file);
+    let bytes = std::fs::read(&path).unwrap();
+    std::fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
+
+    match refused_after_install(&mut setup, &variant) {
+        Error::SizeMismatch {
+            file: named,
+            expected,
+            actual,
+        } => {
+            assert_eq!(named, file, "the error should name the truncated file");
+            assert_eq!(
+                (expected, actual),
+                (bytes.len() as u64, bytes.len() as u64 - 1),
+                "sizes should be reported"
+            );
+        }
+        other => panic!("a truncated file should be a SizeMismatch, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_tampered_asset_in_a_first_install_leaves_the_library_empty_and_stores_no_blob() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("tampered", |_| {});
+    let file = asset_file(&variant, 0);
+    let path = variant.join(&file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0x80;
+    std::fs::write(&path, &bytes).unwrap();
+
+    let error = setup
+        .import(&variant)
+        .expect_err("a tampered kit should be refused");
+    assert!(
+        matches!(error, Error::HashMismatch { .. }),
+        "a flipped byte should be a HashMismatch, got {error:?}"
+    );
+    assert!(
+        kit::list_kits(&setup.store).unwrap().is_empty(),
+        "a refused first import should install no kit"
+    );
+    let blobs = blob_files(&setup.tmp.path().join("data").join("blobs"));
+    assert!(
+        blobs.is_empty(),
+        "nothing should reach the blob store before every file is checked, found {blobs:?}"
+    );
+}
+
+#[test]
+fn an_older_version_than_installed_is_refused_as_a_rollback() {
+    let mut setup = Setup::new();
+    let newer = setup.variant("v3", set_version(3));
+    setup.import(&newer).expect("version 3 should install");
+    let before = setup.library();
+    let original = setup.kit.clone();
+    match setup.import(&original) {
+        Err(Error::Rollback {
+            kit,
+            installed,
+            offered,
+        }) => {
+            assert_eq!(
+                (kit.as_str(), installed, offered),
+                (kit::demo::KIT_ID, 3, 1),
+                "the rollback should be described"
+            );
+        }
+        other => panic!("importing version 1 over version 3 should be a Rollback, got {other:?}"),
+    }
+    assert_eq!(
+        setup.library(),
+        before,
+        "a refused rollback should leave version 3 in place"
+    );
+}
+
+#[test]
+fn the_same_version_with_a_different_manifest_is_refused() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("same-version", |manifest| {
+        manifest["publisher"] = "Quelqu'un d'autre".into()
+    });
+    match refused_after_install(&mut setup, &variant) {
+        Error::SameVersionDifferent { kit, version } => {
+            assert_eq!((kit.as_str(), version), (kit::demo::KIT_ID, 1), "the error should name kit and version");
+        }
+        other => panic!("a changed manifest under the same version should be SameVersionDifferent, got {other:?}"),
+    }
+}
+
+#[test]
+fn a_manifest_in_a_future_format_is_refused_as_too_new() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("future", |manifest| manifest["format"] = 99.into());
+    match setup.import(&variant) {
+        Err(Error::FormatTooNew { found, supported }) => {
+            assert_eq!(
+                (found, supported),
+                (99, FORMAT_MAJOR),
+                "the error should give both format versions"
+            );
+        }
+        other => panic!("format 99 should be FormatTooNew, got {other:?}"),
+    }
+    assert!(
+        kit::list_kits(&setup.store).unwrap().is_empty(),
+        "a refused kit should not be installed"
+    );
+}
+
+#[test]
+fn an_asset_path_leaving_the_kit_folder_is_refused_naming_the_file_field() {
+    let mut setup = Setup::new();
+    let first = asset_file(&setup.kit, 0);
+    // Put a perfectly matching copy where "../x.png" points, so only the path rule stops it.
+    std::fs::copy(setup.kit.join(&first), setup.tmp.path().join("x.png")).unwrap();
+    let variant = setup.variant("escape", |manifest| {
+        manifest["assets"][0]["file"] = "../x.png".into()
+    });
+    let error = setup
+        .import(&variant)
+        .expect_err("a kit pointing outside its folder should be refused");
+    let message = error.to_string();
+    match error {
+        Error::Field { field, .. } => {
+            assert!(
+                field.ends_with("file"),
+                "the refusal should name the `file` field, got {field:?}"
+            );
+            assert!(
+                message.contains(&field),
+                "the message should name the field: {message}"
+            );
+        }
+        other => panic!("a `..` path should be a Field error, got {other:?}"),
+    }
+    assert!(
+        kit::list_kits(&setup.store).unwrap().is_empty(),
+        "a refused kit should not be installed"
+    );
+}
+
+#[test]
+fn a_listed_file_that_is_missing_is_refused_naming_it() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("missing", |_| {});
+    let file = asset_file(&variant, 4);
+    std::fs::remove_file(variant.join(&file)).unwrap();
+    match setup.import(&variant) {
+        Err(Error::FileMissing { file: named }) => {
+            assert_eq!(named, file, "the error should name the missing file")
+        }
+        other => panic!("a missing listed file should be FileMissing, got {other:?}"),
+    }
+    assert!(
+        kit::list_kits(&setup.store).unwrap().is_empty(),
+        "an incomplete kit should not be installed"
+    );
+}

@@ -1,0 +1,523 @@
+//! The renderer as a library: layout, rasterization, decoding limits and encoding.
+
+use std::path::Path;
+
+use relais::render::{
+    decode_bytes, decode_file, encode, encode_still, Caption, Error, Face, Frame, Limits,
+    OutputFormat, Picture, Repeat, Style, Typesetter, Zone,
+};
+use tempfile::TempDir;
+
+use crate::support::{self, png, Pixels};
+
+const POSTER_W: u32 = 1080;
+const POSTER_H: u32 = 1350;
+
+const LONG_TEXT: &str =
+    "Dimanche, tout le monde aux urnes : on se retrouve devant la mairie à dix heures, \
+     et on n'oublie pas sa carte d'électeur ni sa pièce d'identité !";
+
+fn grey(width: u32, height: u32) -> Picture {
+    support::picture(&png(width, height, |_, _| [128, 128, 128, 255]))
+}
+
+#[test]
+fn a_long_caption_shrinks_to_fit_its_zone_in_at_most_max_lines_lines() {
+    let mut typesetter = Typesetter::new();
+    let short = typesetter.layout(&Caption::new("Vote"), POSTER_W, POSTER_H);
+    let long_caption = Caption::new(LONG_TEXT);
+    let long = typesetter.layout(&long_caption, POSTER_W, POSTER_H);
+
+    assert!(
+        short.fits && long.fits,
+        "both captions should fit the default bottom band"
+    );
+    assert!(
+        long.font_size < short.font_size,
+        "a long caption should be set smaller ({}) than a one-word caption ({})",
+        long.font_size,
+        short.font_size
+    );
+    assert!(
+        short.font_size <= Style::default().max_size * POSTER_H as f32 + 0.01,
+        "a short caption should never exceed the style's maximum size"
+    );
+    assert!(
+        (1..=long_caption.style.max_lines as usize).contains(&long.line_count()),
+        "the long caption should use between 1 and max_lines ({}) lines, used {}",
+        long_caption.style.max_lines,
+        long.line_count()
+    );
+
+    // Check the promise on pixels too: every bit of ink stays in (or within an outline's
+    // reach of) the zone.
+    let layer = Pixels::of(&Picture::Still(typesetter.layer(&long, POSTER_W, POSTER_H)));
+    let (x0, y0, x1, y1) = layer
+        .ink_bounds()
+        .expect("a laid-out caption should draw some ink");
+    let zone = Zone::BOTTOM_BAND;
+    let slack = long.font_size * 0.35;
+    let (zx0, zy0) = (
+        zone.x * POSTER_W as f32 - slack,
+        zone.y * POSTER_H as f32 - slack,
+    );
+    let (zx1, zy1) = (
+        (zone.x + zone.width) * POSTER_W as f32 + slack,
+        (zone.y + zone.height) * POSTER_H as f32 + slack,
+    );
+    assert!(
+        x0 as f32 >= zx0 && y0 as f32 >= zy0 && x1 as f32 <= zx1 && y1 as f32 <= zy1,
+        "the ink ({x0},{y0})-({x1},{y1}) should stay inside the zone ({zx0},{zy0})-({zx1},{zy1})"
+    );
+}
+
+#[test]
+fn fewer_allowed_lines_force_a_smaller_font_for_the_same_text() {
+    let mut typesetter = Typesetter::new();
+    let mut caption = Caption::new(LONG_TEXT);
+    caption.style.max_lines = 3;
+    let three = typesetter.layout(&caption, POSTER_W, POSTER_H);
+    caption.style.max_lines = 1;
+    let one = typesetter.layout(&caption, POSTER_W, POSTER_H);
+    assert!(
+        one.line_count() <= 1,
+        "max_lines = 1 should give a single line, got {}",
+        one.line_count()
+    );
+    assert!(
+        one.font_size < three.font_size,
+        "squeezing the text onto one line ({}) should need a smaller font than three lines ({})",
+        one.font_size,
+        three.font_size
+    );
+}
+
+#[test]
+fn a_caption_too_long_for_any_size_is_reported_as_not_fitting() {
+    let mut typesetter = Typesetter::new();
+    let text = LONG_TEXT.repeat(40);
+    let layout = typesetter.layout(&Caption::new(text), 400, 300);
+    assert!(
+        !layout.fits,
+        "a caption of several thousand characters cannot fit a 400x300 band and must say so"
+    );
+}
+
+#[test]
+fn line_breaks_are_identical_at_preview_and_full_size() {
+    let mut typesetter = Typesetter::new();
+    let caption = Caption::new(LONG_TEXT);
+    let layout = typesetter.layout(&caption, POSTER_W, POSTER_H);
+    assert!(
+        layout.line_count() > 1,
+        "the test needs a caption that wraps, got {} line(s)",
+        layout.line_count()
+    );
+
+    // One layout drawn at two sizes: the half-size ink must be the full-size ink halved.
+    let full = Pixels::of(&Picture::Still(
+        typesetter.layer(&layout, POSTER_W, POSTER_H),
+    ));
+    let half = Pixels::of(&Picture::Still(typesetter.layer(
+        &layout,
+        POSTER_W / 2,
+        POSTER_H / 2,
+    )));
+    let full_box = full
+        .ink_bounds()
+        .expect("the full-size layer should have ink");
+    let half_box = half
+        .ink_bounds()
+        .expect("the half-size layer should have ink");
+    let doubled = [
+        half_box.0 * 2,
+        half_box.1 * 2,
+        half_box.2 * 2,
+        half_box.3 * 2,
+    ];
+    let expected = [full_box.0, full_box.1, full_box.2, full_box.3];
+    for (got, want) in doubled.iter().zip(expected) {
+        assert!(
+            got.abs_diff(want) <= 6,
+            "the half-size preview's ink box x2 {doubled:?} should match the full-size ink box {expected:?}"
+        );
+    }
+
+    // Drawing onto a half-size base lays out in asset pixels, so it breaks the same way.
+    let Picture::Still(mut full_base) = grey(POSTER_W, POSTER_H) else {
+        unreachable!("a PNG decodes to a still")
+    };
+    let Picture::Still(mut half_base) = grey(POSTER_W / 2, POSTER_H / 2) else {
+        unreachable!("a PNG decodes to a still")
+    };
+    let on_full = typesetter.draw_onto(&mut full_base, &caption, POSTER_W, POSTER_H);
+    let on_half = typesetter.draw_onto(&mut half_base, &caption, POSTER_W, POSTER_H);
+    assert_eq!(
+        on_half.line_starts, on_full.line_starts,
+        "preview and export should break lines at the same places"
+    );
+    assert_eq!(
+        on_half.font_size, on_full.font_size,
+        "preview and export should use the same font size in asset px"
+    );
+    let half_pixels = Pixels::of(&Picture::Still(half_base));
+    let untouched = Pixels::of(&grey(POSTER_W / 2, POSTER_H / 2));
+    assert!(
+        half_pixels.differing_pixels(&untouched, half_pixels.rows(0.74, 0.94)) > 0,
+        "drawing onto the half-size base should put the caption in its band"
+    );
+}
+
+#[test]
+fn line_starts_are_offsets_into_the_whole_text_even_after_a_hard_line_break() {
+    let mut typesetter = Typesetter::new();
+    let text = "ON VOTE\nDIMANCHE";
+    let layout = typesetter.layout(&Caption::new(text), POSTER_W, POSTER_H);
+    assert_eq!(
+        layout.line_count(),
+        2,
+        "a short caption with one newline should be laid out on two lines"
+    );
+    assert_eq!(
+        layout.line_starts,
+        vec![0, text.find("DIMANCHE").unwrap()],
+        "line_starts is documented as byte offsets in the text where each visual line starts"
+    );
+}
+
+#[test]
+fn an_empty_or_blank_caption_changes_no_pixel() {
+    let mut typesetter = Typesetter::new();
+    let source = support::picture(&png(200, 250, |x, y| {
+        [(x % 256) as u8, (y % 256) as u8, 90, 255]
+    }));
+    for text in ["", "   "] {
+        let out = typesetter.apply(&source, &Caption::new(text));
+        assert_eq!(
+            Pixels::of(&out),
+            Pixels::of(&source),
+            "caption {text:?} should leave every pixel as it was"
+        );
+    }
+}
+
+#[test]
+fn the_bundled_faces_and_the_emoji_font_all_load() {
+    let typesetter = Typesetter::new();
+    let families = typesetter.face_families();
+    for family in families {
+        assert!(
+            !family.is_empty(),
+            "every bundled face should load and report a family, got {families:?}"
+        );
+    }
+    assert_ne!(
+        families[0], families[1],
+        "the poster face and the sans face should be different fonts"
+    );
+    assert!(
+        typesetter.has_emoji_font(),
+        "the bundled colour emoji font should load"
+    );
+}
+
+#[test]
+fn the_three_faces_draw_different_glyphs() {
+    let mut typesetter = Typesetter::new();
+    let source = grey(600, 400);
+    let mut drawn = Vec::new();
+    for face in [Face::Poster, Face::Sans, Face::SansBold] {
+        let mut caption = Caption::new("Ensemble on vote");
+        caption.style.face = face;
+        drawn.push(Pixels::of(&typesetter.apply(&source, &caption)));
+    }
+    assert_ne!(drawn[0], drawn[1], "Poster and Sans should look different");
+    assert_ne!(
+        drawn[1], drawn[2],
+        "Sans and SansBold should look different (the bold weight must be used)"
+    );
+}
+
+#[test]
+fn an_emoji_only_caption_puts_coloured_pixels_in_the_band() {
+    let mut typesetter = Typesetter::new();
+    let source = grey(600, 600);
+    let out = Pixels::of(&typesetter.apply(&source, &Caption::new("🎉❤️")));
+    let band = out.rows(0.74, 0.94);
+    let coloured = band
+        .flat_map(|y| (0..out.width).map(move |x| (x, y)))
+        .filter(|&(x, y)| {
+            let [r, g, b, _] = out.pixel(x, y);
+            r.max(g).max(b) - r.min(g).min(b) > 80
+        })
+        .count();
+    assert!(
+        coloured > 100,
+        "a colour emoji caption on a grey image should leave saturated pixels in the band, found {coloured}"
+    );
+}
+
+#[test]
+fn jpeg_export_flattens_transparency_on_white_not_black() {
+    // Left half fully transparent (black underneath), right half opaque blue.
+    let source = support::picture(&png(64, 64, |x, _| {
+        if x < 32 {
+            [0, 0, 0, 0]
+        } else {
+            [20, 40, 200, 255]
+        }
+    }));
+    let jpeg = encode_still(source.first_frame(), OutputFormat::Jpeg { quality: 90 })
+        .expect("JPEG encoding");
+    let back = Pixels::of(
+        &decode_bytes(&jpeg, "flat.jpg", &Limits::default()).expect("our JPEG should decode"),
+    );
+    let [r, g, b, _] = back.pixel(8, 32);
+    assert!(
+        r > 240 && g > 240 && b > 240,
+        "transparent pixels should come out white in a JPEG, got {:?}",
+        [r, g, b]
+    );
+    let [r, g, b, _] = back.pixel(56, 32);
+    assert!(
+        b > 150 && r < 80,
+        "opaque pixels should keep their colour in a JPEG, got {:?}",
+        [r, g, b]
+    );
+}
+
+#[test]
+fn output_format_follows_the_extension_case_insensitively() {
+    let accepted = [
+        ("a.png", OutputFormat::Png),
+        ("a.PNG", OutputFormat::Png),
+        (
+            "a.jpg",
+            OutputFormat::Jpeg {
+                quality: OutputFormat::DEFAULT_JPEG_QUALITY,
+            },
+        ),
+        (
+            "dir/a.JPEG",
+            OutputFormat::Jpeg {
+                quality: OutputFormat::DEFAULT_JPEG_QUALITY,
+            },
+        ),
+        ("a.Gif", OutputFormat::Gif),
+        ("a.webp", OutputFormat::WebP),
+        ("a.WEBP", OutputFormat::WebP),
+    ];
+    for (name, format) in accepted {
+        assert_eq!(
+            OutputFormat::from_path(Path::new(name)).ok(),
+            Some(format),
+            "{name} should be accepted"
+        );
+    }
+    for name in ["a.bmp", "a.tiff", "a", "a.png.txt", ".png", "a.jpg "] {
+        assert!(
+            matches!(
+                OutputFormat::from_path(Path::new(name)),
+                Err(Error::UnsupportedOutput { .. })
+            ),
+            "{name:?} should be refused as an unsupported output"
+        );
+    }
+}
+
+#[test]
+fn decode_refuses_an_image_over_a_custom_pixel_budget() {
+    let bytes = png(20, 20, |_, _| [1, 2, 3, 255]);
+    let tight = Limits {
+        max_pixels: 399,
+        ..Limits::default()
+    };
+    match decode_bytes(&bytes, "vingt.png", &tight) {
+        Err(Error::TooLarge {
+            name,
+            width,
+            height,
+            max_pixels,
+        }) => {
+            assert_eq!(
+                (name.as_str(), width, height, max_pixels),
+                ("vingt.png", 20, 20, 399)
+            );
+        }
+        other => panic!("400 pixels over a 399-pixel budget should be TooLarge, got {other:?}"),
+    }
+    let exact = Limits {
+        max_pixels: 400,
+        ..Limits::default()
+    };
+    assert!(
+        decode_bytes(&bytes, "vingt.png", &exact).is_ok(),
+        "an image exactly at the budget should decode"
+    );
+}
+
+#[test]
+fn decode_file_refuses_a_file_over_the_byte_budget() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("gros.png");
+    let bytes = png(16, 16, |_, _| [9, 9, 9, 255]);
+    std::fs::write(&path, &bytes).unwrap();
+    let tight = Limits {
+        max_file_bytes: bytes.len() as u64 - 1,
+        ..Limits::default()
+    };
+    assert!(
+        matches!(decode_file(&path, &tight), Err(Error::FileTooLarge { ref name, .. }) if name == "gros.png"),
+        "a file one byte over max_file_bytes should be refused by size"
+    );
+    let exact = Limits {
+        max_file_bytes: bytes.len() as u64,
+        ..Limits::default()
+    };
+    assert!(
+        decode_file(&path, &exact).is_ok(),
+        "a file exactly at max_file_bytes should decode"
+    );
+}
+
+/// A three-frame animation with distinct colours and timings.
+fn animation(repeat: Repeat) -> Picture {
+    let colours = [[200, 30, 30, 255], [30, 200, 30, 255], [30, 30, 200, 255]];
+    let delays = [50, 120, 700];
+    let frames = colours
+        .iter()
+        .zip(delays)
+        .map(|(colour, delay_ms)| {
+            let colour = *colour;
+            let Picture::Still(image) = support::picture(&png(160, 120, move |_, _| colour)) else {
+                unreachable!("a PNG decodes to a still")
+            };
+            Frame { image, delay_ms }
+        })
+        .collect();
+    Picture::Animation { frames, repeat }
+}
+
+fn timing(picture: &Picture) -> (usize, Vec<u32>, Option<Repeat>) {
+    match picture {
+        Picture::Animation { frames, repeat } => (
+            frames.len(),
+            frames.iter().map(|frame| frame.delay_ms).collect(),
+            Some(*repeat),
+        ),
+        Picture::Still(_) => (1, Vec::new(), None),
+    }
+}
+
+#[test]
+fn gif_frame_count_delays_and_loop_count_survive_a_render_round_trip() {
+    let mut typesetter = Typesetter::new();
+    let limits = Limits::default();
+    let source = decode_bytes(
+        &encode(&animation(Repeat::Finite(3)), OutputFormat::Gif).unwrap(),
+        "in.gif",
+        &limits,
+    )
+    .expect("our own GIF should decode");
+    assert_eq!(
+        timing(&source),
+        (3, vec![50, 120, 700], Some(Repeat::Finite(3))),
+        "the source GIF should decode with the timing it was written with"
+    );
+
+    let captioned = typesetter.apply(&source, &Caption::new("J'y vais !"));
+    let gif = encode(&captioned, OutputFormat::Gif).expect("GIF encoding");
+    let back = decode_bytes(&gif, "out.gif", &limits).expect("the rendered GIF should decode");
+    assert_eq!(
+        timing(&back),
+        timing(&source),
+        "frames, delays and loop count should survive rendering"
+    );
+
+    if let (Picture::Animation { frames: before, .. }, Picture::Animation { frames: after, .. }) =
+        (&source, &back)
+    {
+        for (index, (b, a)) in before.iter().zip(after).enumerate() {
+            let (b, a) = (
+                Pixels::of(&Picture::Still(b.image.clone())),
+                Pixels::of(&Picture::Still(a.image.clone())),
+            );
+            assert!(
+                a.mean_abs_diff(&b, a.rows(0.74, 0.94)) > 5.0,
+                "frame {index} should carry the caption in its band"
+            );
+            assert!(
+                a.mean_abs_diff(&b, a.rows(0.0, 0.6)) < 3.0,
+                "frame {index} should be unchanged above the band"
+            );
+        }
+    }
+}
+
+#[test]
+fn an_animation_over_the_frame_budget_is_refused() {
+    let gif = encode(&animation(Repeat::Infinite), OutputFormat::Gif).unwrap();
+    let tight = Limits {
+        max_frames: 2,
+        ..Limits::default()
+    };
+    assert!(
+        matches!(
+            decode_bytes(&gif, "long.gif", &tight),
+            Err(Error::AnimationTooLong { max_frames: 2, .. })
+        ),
+        "a three-frame GIF should be refused when only two frames are allowed"
+    );
+}
+
+#[test]
+fn still_formats_keep_only_the_first_frame_of_an_animation() {
+    let source = animation(Repeat::Infinite);
+    for format in [OutputFormat::Png, OutputFormat::WebP] {
+        let bytes = encode(&source, format).expect("encoding an animation as a still format");
+        let back =
+            decode_bytes(&bytes, "still", &Limits::default()).expect("the still should decode");
+        assert!(
+            !back.is_animated(),
+            "{} output of an animation should be a still",
+            format.name()
+        );
+        assert_eq!(
+            Pixels::of(&back),
+            Pixels::of(&source),
+            "{} is lossless, so the still should be exactly the first frame",
+            format.name()
+        );
+    }
+}
+
+/// A GIF whose 1x1 logical screen is fine but whose single frame claims 65535x65535.
+fn gif_with_an_oversized_frame() -> Vec<u8> {
+    let mut gif = b"GIF89a".to_vec();
+    gif.extend_from_slice(&[1, 0, 1, 0, 0x00, 0, 0]); // 1x1 screen, no global palette
+    gif.push(0x2C); // image descriptor
+    gif.extend_from_slice(&[0, 0, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0x80]); // 65535x65535, local palette of 2
+    gif.extend_from_slice(&[0, 0, 0, 255, 255, 255]);
+    gif.extend_from_slice(&[2, 1, 0x2C, 0]); // LZW: clear code then end code
+    gif.push(0x3B);
+    gif
+}
+
+#[test]
+fn a_gif_frame_larger_than_its_screen_is_refused_with_an_honest_message() {
+    let error = decode_bytes(
+        &gif_with_an_oversized_frame(),
+        "cadre.gif",
+        &Limits::default(),
+    )
+    .expect_err("a 65535x65535 frame should never be decoded");
+    let message = error.to_string();
+    assert!(
+        message.starts_with("cadre.gif"),
+        "the refusal should name the file, got {message:?}"
+    );
+    assert!(
+        !message.contains("0x0 pixels"),
+        "the refusal should not claim the image is 0x0 pixels and yet too large, got {message:?}"
+    );
+}
