@@ -5,6 +5,7 @@
 //! knows Tauri.
 
 pub mod cli;
+pub mod clock;
 pub mod db;
 pub mod kit;
 pub mod logging;

@@ -47,7 +47,7 @@ fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
     kit::demo::ensure_installed(
         &mut store,
         &mut Typesetter::new(),
-        super::now_unix(),
+        crate::clock::now_unix(),
         &Limits::default(),
     )?;
     let kits = kit::list_kits(&store)?;

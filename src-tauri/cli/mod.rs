@@ -70,10 +70,3 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         }
     }
 }
-
-pub(crate) fn now_unix() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_secs() as i64)
-        .unwrap_or(0)
-}

@@ -25,10 +25,7 @@ impl AppState {
         let mut store = Store::open(data_dir)?;
         let mut typesetter = Typesetter::new();
         let limits = Limits::default();
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs() as i64)
-            .unwrap_or(0);
+        let now = crate::clock::now_unix();
         if let Some(report) =
             kit::demo::ensure_installed(&mut store, &mut typesetter, now, &limits)?
         {

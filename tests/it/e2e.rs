@@ -344,6 +344,14 @@ async fn a_volunteer_captions_a_demo_poster_in_the_real_window_and_exports_it() 
         blob_dir.is_dir(),
         "the app stored blobs in the chosen data folder"
     );
+    let logs: Vec<_> = std::fs::read_dir(data.path().join("logs"))
+        .map(|entries| entries.filter_map(Result::ok).collect())
+        .unwrap_or_default();
+    assert!(
+        logs.iter()
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("relais")),
+        "the app logs to a file in the data folder"
+    );
     assert_eq!(
         exported.dimensions(),
         source.dimensions(),
