@@ -1,11 +1,11 @@
-use std::io::Write;
-use std::path::PathBuf;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
 use super::{Cli, Error};
 use crate::db::Store;
-use crate::kit;
+use crate::kit::{self, signature};
 use crate::render::{Limits, Typesetter};
 
 #[derive(Debug, Subcommand)]
@@ -14,6 +14,51 @@ pub enum KitCommand {
     List(ListArgs),
     /// Write the built-in demo kit as a kit folder, to see what a kit looks like.
     Demo(DemoArgs),
+    /// Organizers: make a signing key pair (relais-kit.key and relais-kit.pub).
+    Keygen(KeygenArgs),
+    /// Organizers: build a signed kit from a folder of assets and its kit.toml.
+    Build(BuildArgs),
+    /// Check a kit folder's signature and every file it lists, as an import would.
+    Verify(VerifyArgs),
+}
+
+/// Where a secret key's password comes from when not typed at a terminal.
+const PASSWORD_ENV: &str = "RELAIS_KEY_PASSWORD";
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Folder to write relais-kit.key and relais-kit.pub into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Write the secret key without a password. Only for keys kept on an encrypted,
+    /// access-controlled machine (e.g. a CI secret).
+    #[arg(long)]
+    pub unencrypted: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Source folder: kit.toml and the asset files it lists.
+    #[arg(value_name = "SRC_DIR")]
+    pub source: PathBuf,
+    /// The organizer's secret key (relais-kit.key or a minisign .key file). Its
+    /// password is read from RELAIS_KEY_PASSWORD, or asked for on the terminal.
+    #[arg(long, value_name = "SECRET_KEY")]
+    pub key: PathBuf,
+    /// Folder to create with the signed kit; must not exist or be empty.
+    #[arg(long, value_name = "OUT_DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Kit folder holding kit.json, kit.json.minisig and the assets.
+    #[arg(value_name = "PATH")]
+    pub path: PathBuf,
+    /// The organizer's public key: a .pub file or its base64 line. Without it the
+    /// signature is only parsed and the kit is not trusted.
+    #[arg(long, value_name = "KEY_OR_FILE")]
+    pub pubkey: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -39,7 +84,169 @@ pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
             println!("{}", args.out.display());
             Ok(())
         }
+        KitCommand::Keygen(args) => keygen(args),
+        KitCommand::Build(args) => build(args),
+        KitCommand::Verify(args) => verify(args),
     }
+}
+
+fn keygen(args: &KeygenArgs) -> Result<(), Error> {
+    let secret_path = args.out.join(signature::SECRET_KEY_FILE);
+    // Refuse before asking for a password that would then be thrown away.
+    for path in [&secret_path, &args.out.join(signature::PUBLIC_KEY_FILE)] {
+        if path.symlink_metadata().is_ok() {
+            return Err(kit_error(signature::Error::KeyFileExists {
+                path: path.clone(),
+            }));
+        }
+    }
+    let password = if args.unencrypted {
+        None
+    } else {
+        Some(new_password(&secret_path).map_err(kit_error)?)
+    };
+    let pair = signature::generate_key_pair(&args.out, password.as_deref()).map_err(kit_error)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "secret key: {} ({}; keep it private)",
+        pair.secret_path.display(),
+        if args.unencrypted {
+            "NOT password-protected"
+        } else {
+            "password-protected"
+        }
+    )?;
+    writeln!(out, "public key: {}", pair.public_path.display())?;
+    writeln!(out, "key id: {}", pair.public.key_id())?;
+    writeln!(out, "{}", pair.public.to_base64())?;
+    Ok(())
+}
+
+fn build(args: &BuildArgs) -> Result<(), Error> {
+    let key_file = signature::SecretKeyFile::read(&args.key).map_err(kit_error)?;
+    let password = if key_file.is_encrypted() {
+        Some(existing_password(key_file.path()).map_err(kit_error)?)
+    } else {
+        None
+    };
+    let key = key_file.unlock(password.as_deref()).map_err(kit_error)?;
+    let report = kit::source::build(
+        &args.source,
+        &key,
+        &args.out,
+        crate::clock::now_unix(),
+        &Limits::default(),
+    )
+    .map_err(kit::Error::from)?;
+    println!(
+        "built kit `{}` version {} ({} assets), signed with key {}: {}",
+        report.kit_id,
+        report.version,
+        report.assets,
+        report.key_id,
+        report.out.display()
+    );
+    Ok(())
+}
+
+fn verify(args: &VerifyArgs) -> Result<(), Error> {
+    let key = args
+        .pubkey
+        .as_deref()
+        .map(signature::PublicKey::from_file_or_text)
+        .transpose()
+        .map_err(kit_error)?;
+    let mut out = std::io::stdout().lock();
+    let mut print_error = None;
+    let result = kit::verify_folder(
+        &args.path,
+        key.as_ref(),
+        &Limits::default(),
+        &mut |passed| {
+            let line = match passed {
+                kit::Passed::Signature {
+                    key_id,
+                    trusted_comment,
+                } => format!(
+                    "ok  signature: kit.json signed by key {key_id}, trusted comment \"{trusted_comment}\""
+                ),
+                kit::Passed::SignatureWellFormed { key_id } => format!(
+                    "--  signature: well-formed, made by key {key_id}; NOT checked (no --pubkey)"
+                ),
+                kit::Passed::File { entry } => format!(
+                    "ok  {}: {} bytes, SHA-256 matches, {}x{} {}",
+                    entry.file,
+                    entry.size,
+                    entry.width,
+                    entry.height,
+                    entry.kind.as_str()
+                ),
+            };
+            if let Err(error) = writeln!(out, "{line}") {
+                print_error.get_or_insert(error);
+            }
+        },
+    );
+    if let Some(error) = print_error {
+        return Err(error.into());
+    }
+    let verified = result?;
+    writeln!(
+        out,
+        "ok  kit `{}` version {}: signature and all {} files check out",
+        verified.manifest.id,
+        verified.manifest.version,
+        verified.manifest.assets.len()
+    )?;
+    Ok(())
+}
+
+fn kit_error(error: signature::Error) -> Error {
+    Error::Kit(kit::Error::from(error))
+}
+
+/// A new key's password: from the environment for scripts, else typed twice at the
+/// terminal. Never echoed, printed or logged.
+fn new_password(secret_path: &Path) -> Result<String, signature::Error> {
+    if let Some(password) = env_password() {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(signature::Error::PasswordNeeded {
+            path: secret_path.to_path_buf(),
+        });
+    }
+    let prompt = |text: &str| {
+        rpassword::prompt_password(text)
+            .map_err(|source| signature::Error::PasswordPrompt { source })
+    };
+    let first = prompt("Password for the new secret key: ")?;
+    let second = prompt("The same password again: ")?;
+    if first != second {
+        return Err(signature::Error::PasswordsDiffer);
+    }
+    Ok(first)
+}
+
+fn existing_password(secret_path: &Path) -> Result<String, signature::Error> {
+    if let Some(password) = env_password() {
+        return Ok(password);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(signature::Error::PasswordNeeded {
+            path: secret_path.to_path_buf(),
+        });
+    }
+    rpassword::prompt_password(format!("Password for {}: ", secret_path.display()))
+        .map_err(|source| signature::Error::PasswordPrompt { source })
+}
+
+/// An empty variable counts as unset: an empty password would protect nothing.
+fn env_password() -> Option<String> {
+    std::env::var(PASSWORD_ENV)
+        .ok()
+        .filter(|password| !password.is_empty())
 }
 
 fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {

@@ -68,6 +68,10 @@ pub enum Error {
     Demo(String),
     #[error(transparent)]
     Store(#[from] crate::db::Error),
+    #[error(transparent)]
+    Signature(#[from] super::signature::Error),
+    #[error(transparent)]
+    Build(#[from] super::source::Error),
 }
 
 impl From<rusqlite::Error> for Error {

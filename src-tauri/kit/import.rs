@@ -157,7 +157,7 @@ pub fn import_folder(
     })
 }
 
-fn read_manifest(path: &Path, folder: &Path) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_manifest(path: &Path, folder: &Path) -> Result<Vec<u8>, Error> {
     let file = File::open(path).map_err(|source| match source.kind() {
         std::io::ErrorKind::NotFound => Error::ManifestMissing {
             folder: folder.to_path_buf(),
@@ -215,6 +215,22 @@ fn check_asset<'a>(
     entry: &'a AssetEntry,
     limits: &Limits,
 ) -> Result<Checked<'a>, Error> {
+    let picture = check(folder, entry, limits)?;
+    let thumbnail = thumbnail::make(&picture).map_err(|source| Error::Image {
+        file: entry.file.clone(),
+        source,
+    })?;
+    Ok(Checked { entry, thumbnail })
+}
+
+/// Checks one listed file against its kit.json entry: size, SHA-256, decodable within
+/// `limits`, dimensions and kind as declared. Shared by import and `relais kit verify`
+/// so the organizer's check and the volunteer's are the same check.
+pub(crate) fn check(
+    folder: &Path,
+    entry: &AssetEntry,
+    limits: &Limits,
+) -> Result<render::Picture, Error> {
     let file = open_asset(folder, entry)?;
     let mut bytes = Vec::new();
     file.take(entry.size + 1)
@@ -263,6 +279,5 @@ fn check_asset<'a>(
             problem: "says animation but the file has a single frame".to_owned(),
         });
     }
-    let thumbnail = thumbnail::make(&picture).map_err(image_error)?;
-    Ok(Checked { entry, thumbnail })
+    Ok(picture)
 }

@@ -1,5 +1,6 @@
-//! Kits: the manifest, the content-addressed blob store, import into the library, and
-//! the built-in demo kit (installed through the same import as any other kit).
+//! Kits: the manifest, the content-addressed blob store, import into the library, the
+//! built-in demo kit (installed through the same import as any other kit), and the
+//! organizer's tools: keys and signatures, building a kit from its source, verifying it.
 
 mod blob;
 pub mod demo;
@@ -7,7 +8,10 @@ mod error;
 mod import;
 mod library;
 mod manifest;
+pub mod signature;
+pub mod source;
 mod thumbnail;
+mod verify;
 
 pub use blob::BlobStore;
 pub use error::Error;
@@ -16,6 +20,7 @@ pub use library::{find_asset, list_assets, list_kits, load_picture, AssetSummary
 pub use manifest::{
     AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
 };
+pub use verify::{verify_folder, Passed, Verified};
 
 /// The manifest's file name inside a kit folder.
 pub const MANIFEST_FILE: &str = "kit.json";

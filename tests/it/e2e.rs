@@ -64,6 +64,7 @@ fn free_port() -> u16 {
 struct Session {
     client: Client,
     driver: Child,
+    _webview_home: tempfile::TempDir,
 }
 
 impl Drop for Session {
@@ -100,6 +101,16 @@ impl Session {
             command.env(key, value);
         }
         command.env("RELAIS_LANG", "fr");
+        // WebKit keeps localStorage (the saved language) under XDG folders: give each
+        // session fresh ones so a previous run cannot leak into this one.
+        let webview_home = tempfile::tempdir().expect("temp XDG home");
+        for (key, folder) in [
+            ("XDG_DATA_HOME", "data"),
+            ("XDG_CACHE_HOME", "cache"),
+            ("XDG_CONFIG_HOME", "config"),
+        ] {
+            command.env(key, webview_home.path().join(folder));
+        }
         let driver = command.spawn().expect("tauri-driver starts");
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -114,7 +125,13 @@ impl Session {
                 .connect(&url)
                 .await
             {
-                Ok(client) => return Some(Session { client, driver }),
+                Ok(client) => {
+                    return Some(Session {
+                        client,
+                        driver,
+                        _webview_home: webview_home,
+                    })
+                }
                 Err(error) if Instant::now() > deadline => {
                     panic!("no WebDriver session after 30 s: {error}")
                 }
@@ -214,6 +231,17 @@ async fn a_volunteer_captions_a_demo_poster_in_the_real_window_and_exports_it() 
             (loaded == json!(true)).then_some(())
         })
         .await;
+    // Loaded is not yet painted: wait until WebKit has decoded every thumbnail.
+    session
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; Promise.all([...document.querySelectorAll('.asset-card img')].map(i => i.decode())).then(() => done(true), () => done(false));",
+            vec![],
+        )
+        .await
+        .expect("thumbnails decode");
+    // WebKit paints decoded async images on a later frame than decode() resolves.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
     let library_shot = session.screenshot("library-fr.png").await;
 
     // Editor: pick the poster, type a caption, the Rust preview follows.

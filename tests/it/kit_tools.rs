@@ -1,0 +1,622 @@
+//! The organizer's kit tools, run as an organizer would: `relais kit keygen`, `build`
+//! and `verify`, and their compatibility with the standard `minisign` program.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use relais::kit::signature::{self, SecretKeyFile};
+use relais::kit::Manifest;
+use tempfile::TempDir;
+
+use crate::support::{self, relais};
+
+const KIT_ID: &str = "municipales";
+const PASSWORD: &str = "correct horse battery staple";
+
+/// kit.toml for two of the demo kit's files: a still poster and the animated GIF.
+fn kit_toml(version: u64) -> String {
+    format!(
+        r#"id = "{KIT_ID}"
+publisher = "Comité de soutien"
+version = {version}
+title = {{ fr = "Municipales", en = "Local elections" }}
+
+[[assets]]
+id = "partagez"
+kind = "image"
+file = "partagez.png"
+title = {{ fr = "Partagez !", en = "Share it!" }}
+tags = ["partage"]
+alt = {{ fr = "Visuel carré jaune.", en = "Yellow square visual." }}
+captions = {{ fr = ["Fais tourner !"], en = ["Pass it on!"] }}
+post_texts = {{ fr = ["Une affiche, mille relais."] }}
+credit = "Comité"
+licence = "CC-BY-4.0"
+
+[[assets.zones]]
+x = 0.06
+y = 0.74
+width = 0.88
+height = 0.2
+locked = true
+
+[[assets]]
+id = "a-vos-urnes"
+kind = "animation"
+file = "{gif}"
+title = {{ fr = "À vos urnes", en = "To the ballot box" }}
+"#,
+        gif = support::DEMO_GIF
+    )
+}
+
+/// A temp HOME with an organizer's source folder (demo assets + kit.toml) in `src/`.
+struct Organizer {
+    home: TempDir,
+}
+
+impl Organizer {
+    fn new() -> Self {
+        let home = TempDir::new().unwrap();
+        let organizer = Self { home };
+        let src = organizer.src();
+        organizer
+            .relais()
+            .args(["kit", "demo", "--out"])
+            .arg(&src)
+            .assert()
+            .success();
+        // The demo's own kit.json is not part of a source folder.
+        std::fs::remove_file(src.join("kit.json")).unwrap();
+        std::fs::write(src.join("kit.toml"), kit_toml(2)).unwrap();
+        organizer
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.home.path().join(name)
+    }
+
+    fn src(&self) -> PathBuf {
+        self.path("src")
+    }
+
+    fn relais(&self) -> assert_cmd::Command {
+        let mut command = relais(self.home.path());
+        command.env_remove("RELAIS_KEY_PASSWORD");
+        command
+    }
+
+    /// An unencrypted key pair in `name/`, returned as (secret, public) paths.
+    fn keygen(&self, name: &str) -> (PathBuf, PathBuf) {
+        let dir = self.path(name);
+        let output = self
+            .relais()
+            .args(["kit", "keygen", "--unencrypted", "--out"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert_success(&output, "keygen --unencrypted");
+        (dir.join("relais-kit.key"), dir.join("relais-kit.pub"))
+    }
+
+    fn build(&self, key: &Path, out: &str) -> Output {
+        self.relais()
+            .args(["kit", "build"])
+            .arg(self.src())
+            .arg("--key")
+            .arg(key)
+            .arg("--out")
+            .arg(self.path(out))
+            .output()
+            .unwrap()
+    }
+
+    /// A signed kit in `out/`, built with a fresh key in `keys/`; returns the public key.
+    fn built_kit(&self) -> PathBuf {
+        let (secret, public) = self.keygen("keys");
+        assert_success(&self.build(&secret, "out"), "build");
+        public
+    }
+
+    fn verify(&self, kit: &str, pubkey: Option<&Path>) -> Output {
+        let mut command = self.relais();
+        command.args(["kit", "verify"]).arg(self.path(kit));
+        if let Some(pubkey) = pubkey {
+            command.arg("--pubkey").arg(pubkey);
+        }
+        command.output().unwrap()
+    }
+}
+
+fn stdout_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr_of(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn assert_success(output: &Output, what: &str) {
+    assert!(
+        output.status.success(),
+        "`relais kit {what}` should succeed; stderr: {}",
+        stderr_of(output)
+    );
+}
+
+fn assert_failure_mentions(output: &Output, what: &str, needles: &[&str]) {
+    assert!(
+        !output.status.success(),
+        "{what} should make the command fail; stdout: {}",
+        stdout_of(output)
+    );
+    let stderr = stderr_of(output);
+    for needle in needles {
+        assert!(
+            stderr.contains(needle),
+            "{what}: the error should mention {needle:?}, got {stderr:?}"
+        );
+    }
+}
+
+/// The system `minisign`, or None (test skipped) when it is not installed, unless
+/// RELAIS_E2E_REQUIRED=1 says this machine must have it.
+fn system_minisign() -> Option<Command> {
+    let found = Command::new("minisign")
+        .arg("-v")
+        .output()
+        .is_ok_and(|output| output.status.success());
+    if found {
+        return Some(Command::new("minisign"));
+    }
+    if std::env::var("RELAIS_E2E_REQUIRED").as_deref() == Ok("1") {
+        panic!("RELAIS_E2E_REQUIRED=1 but the `minisign` program is not on PATH");
+    }
+    eprintln!("skipped: the `minisign` program is not on PATH");
+    None
+}
+
+#[test]
+fn keygen_build_and_verify_make_a_kit_that_checks_out() {
+    let organizer = Organizer::new();
+    let keys = organizer.path("keys");
+    let output = organizer
+        .relais()
+        .args(["kit", "keygen", "--unencrypted", "--out"])
+        .arg(&keys)
+        .output()
+        .unwrap();
+    assert_success(&output, "keygen");
+    let public_file = std::fs::read_to_string(keys.join("relais-kit.pub")).unwrap();
+    let public_line = public_file.lines().nth(1).unwrap();
+    let key_id = signature::PublicKey::parse(&public_file).unwrap().key_id();
+    let printed = stdout_of(&output);
+    assert!(
+        printed.contains(public_line) && printed.contains(&key_id.to_string()),
+        "keygen should print the public key and its fingerprint, got {printed:?}"
+    );
+    assert_eq!(
+        key_id.to_string().len(),
+        16,
+        "the fingerprint is the minisign key id, 16 hex digits"
+    );
+
+    let build = organizer.build(&keys.join("relais-kit.key"), "out");
+    assert_success(&build, "build");
+    assert_eq!(
+        support::entries(&organizer.path("out")),
+        [
+            "a-vos-urnes.gif",
+            "kit.json",
+            "kit.json.minisig",
+            "partagez.png"
+        ],
+        "the built kit holds the listed assets, kit.json and its signature, nothing else"
+    );
+    let manifest =
+        Manifest::parse(&std::fs::read(organizer.path("out/kit.json")).unwrap()).unwrap();
+    let poster = &manifest.assets[0];
+    let poster_bytes = std::fs::read(organizer.src().join("partagez.png")).unwrap();
+    assert_eq!(
+        (
+            poster.size,
+            poster.sha256.as_str(),
+            poster.width,
+            poster.height
+        ),
+        (
+            poster_bytes.len() as u64,
+            support::sha256_hex(&poster_bytes).as_str(),
+            1080,
+            1080
+        ),
+        "build fills in size, SHA-256 and dimensions measured from the file"
+    );
+    assert!(
+        poster.zones[0].locked && manifest.assets[1].title.en == "To the ballot box",
+        "fields written in kit.toml are carried into kit.json"
+    );
+
+    let verify = organizer.verify("out", Some(&keys.join("relais-kit.pub")));
+    assert_success(&verify, "verify");
+    let report = stdout_of(&verify);
+    for expected in [
+        "signature",
+        &key_id.to_string(),
+        "kit=municipales version=2",
+        "partagez.png",
+        "a-vos-urnes.gif",
+    ] {
+        assert!(
+            report.contains(expected),
+            "verify should report each check that passed, including {expected:?}; got {report:?}"
+        );
+    }
+
+    // The bare base64 line works as well as the .pub file.
+    let by_line = organizer
+        .relais()
+        .args(["kit", "verify"])
+        .arg(organizer.path("out"))
+        .args(["--pubkey", public_line])
+        .output()
+        .unwrap();
+    assert_success(&by_line, "verify --pubkey <base64>");
+}
+
+#[test]
+fn verify_without_a_public_key_shows_the_key_id_but_does_not_trust_the_kit() {
+    let organizer = Organizer::new();
+    let public = organizer.built_kit();
+    let key_id = signature::PublicKey::from_file_or_text(public.to_str().unwrap())
+        .unwrap()
+        .key_id()
+        .to_string();
+    let output = organizer.verify("out", None);
+    assert_failure_mentions(
+        &output,
+        "verifying without --pubkey",
+        &["--pubkey", &key_id],
+    );
+    assert!(
+        stdout_of(&output).contains(&key_id),
+        "the key id should be printed so the organizer's key can be looked up"
+    );
+}
+
+#[test]
+fn the_standard_minisign_program_accepts_our_signature() {
+    let Some(mut minisign) = system_minisign() else {
+        return;
+    };
+    let organizer = Organizer::new();
+    let public = organizer.built_kit();
+    let output = minisign
+        .arg("-V")
+        .arg("-p")
+        .arg(&public)
+        .arg("-m")
+        .arg(organizer.path("out/kit.json"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "`minisign -V` should accept the signature `relais kit build` wrote; stderr: {}",
+        stderr_of(&output)
+    );
+    assert!(
+        stdout_of(&output).contains("kit=municipales version=2")
+            || stderr_of(&output).contains("kit=municipales version=2"),
+        "minisign should show our trusted comment"
+    );
+}
+
+#[test]
+fn a_kit_signed_with_the_standard_minisign_program_verifies_with_ours() {
+    let Some(mut minisign) = system_minisign() else {
+        return;
+    };
+    let organizer = Organizer::new();
+    organizer.built_kit();
+    let (secret, public) = (organizer.path("m.key"), organizer.path("m.pub"));
+    let generated = Command::new("minisign")
+        .args(["-G", "-W", "-p"])
+        .arg(&public)
+        .arg("-s")
+        .arg(&secret)
+        .output()
+        .unwrap();
+    assert!(generated.status.success(), "minisign -G -W should work");
+    // Replace our signature with one made by minisign, as an organizer might.
+    let signed = minisign
+        .arg("-S")
+        .arg("-s")
+        .arg(&secret)
+        .arg("-m")
+        .arg(organizer.path("out/kit.json"))
+        .args(["-t", "kit=municipales version=2"])
+        .output()
+        .unwrap();
+    assert!(
+        signed.status.success(),
+        "minisign -S should sign; stderr: {}",
+        stderr_of(&signed)
+    );
+    let verify = organizer.verify("out", Some(&public));
+    assert_success(&verify, "verify of a kit signed by minisign");
+
+    // And a key made by `relais kit keygen` signs with minisign too.
+    let ours = organizer.path("keys/relais-kit.key");
+    let resigned = Command::new("minisign")
+        .arg("-S")
+        .arg("-s")
+        .arg(&ours)
+        .arg("-m")
+        .arg(organizer.path("out/kit.json"))
+        .args(["-t", "kit=municipales version=2"])
+        .output()
+        .unwrap();
+    assert!(
+        resigned.status.success(),
+        "minisign -S should read a secret key written by relais kit keygen; stderr: {}",
+        stderr_of(&resigned)
+    );
+    assert_success(
+        &organizer.verify("out", Some(&organizer.path("keys/relais-kit.pub"))),
+        "verify of our key's minisign signature",
+    );
+}
+
+#[test]
+fn an_altered_kit_json_fails_verification_naming_the_signature() {
+    let organizer = Organizer::new();
+    let public = organizer.built_kit();
+    let path = organizer.path("out/kit.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let altered = text.replace("Comité de soutien", "Comité de sabotage");
+    assert_ne!(text, altered, "the test must really change kit.json");
+    std::fs::write(&path, altered).unwrap();
+    assert_failure_mentions(
+        &organizer.verify("out", Some(&public)),
+        "a kit.json edited after signing",
+        &["signature", "altered"],
+    );
+}
+
+#[test]
+fn a_signature_by_another_key_fails_verification() {
+    let organizer = Organizer::new();
+    organizer.built_kit();
+    let (_, other_public) = organizer.keygen("other-keys");
+    assert_failure_mentions(
+        &organizer.verify("out", Some(&other_public)),
+        "checking with a key that did not sign the kit",
+        &["kit.json.minisig", "not signed by"],
+    );
+}
+
+#[test]
+fn a_signature_whose_trusted_comment_names_another_version_or_kit_is_refused() {
+    let organizer = Organizer::new();
+    let public = organizer.built_kit();
+    let out = organizer.path("out");
+    let manifest_bytes = std::fs::read(out.join("kit.json")).unwrap();
+    let manifest = Manifest::parse(&manifest_bytes).unwrap();
+    let key = SecretKeyFile::read(&organizer.path("keys/relais-kit.key"))
+        .unwrap()
+        .unlock(None)
+        .unwrap();
+    let mut older = manifest.clone();
+    older.version = 1;
+    let mut other_kit = manifest.clone();
+    other_kit.id = "autre-kit".to_owned();
+    for (claimed, what) in [(older, "version 1"), (other_kit, "another kit")] {
+        // A valid signature over these very bytes, but vouching for something else:
+        // only the trusted comment can tell.
+        let replayed = signature::sign(&key, &manifest_bytes, &claimed).unwrap();
+        std::fs::write(out.join("kit.json.minisig"), replayed.to_file_text()).unwrap();
+        assert_failure_mentions(
+            &organizer.verify("out", Some(&public)),
+            &format!("a signature whose trusted comment names {what}"),
+            &["trusted comment", "kit=municipales version=2"],
+        );
+    }
+}
+
+#[test]
+fn a_flipped_byte_in_an_asset_fails_verification_naming_the_file() {
+    let organizer = Organizer::new();
+    let public = organizer.built_kit();
+    let path = organizer.path("out/partagez.png");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x01;
+    std::fs::write(&path, bytes).unwrap();
+    let output = organizer.verify("out", Some(&public));
+    assert_failure_mentions(
+        &output,
+        "an asset changed after signing",
+        &["partagez.png", "SHA-256"],
+    );
+    assert!(
+        stdout_of(&output).contains("ok  signature"),
+        "the signature itself still checks out: only the file is wrong"
+    );
+}
+
+#[test]
+fn keygen_refuses_to_overwrite_an_existing_key() {
+    let organizer = Organizer::new();
+    let (secret, public) = organizer.keygen("keys");
+    let before = (
+        std::fs::read(&secret).unwrap(),
+        std::fs::read(&public).unwrap(),
+    );
+    let output = organizer
+        .relais()
+        .args(["kit", "keygen", "--unencrypted", "--out"])
+        .arg(organizer.path("keys"))
+        .output()
+        .unwrap();
+    assert_failure_mentions(
+        &output,
+        "a second keygen into the same folder",
+        &["relais-kit.key", "already exists"],
+    );
+    assert_eq!(
+        (
+            std::fs::read(&secret).unwrap(),
+            std::fs::read(&public).unwrap()
+        ),
+        before,
+        "the existing key pair must be left byte for byte as it was"
+    );
+}
+
+#[test]
+fn a_password_protected_key_needs_its_password_to_build() {
+    let organizer = Organizer::new();
+    let keys = organizer.path("keys");
+    let keygen = organizer
+        .relais()
+        .env("RELAIS_KEY_PASSWORD", PASSWORD)
+        .args(["kit", "keygen", "--out"])
+        .arg(&keys)
+        .output()
+        .unwrap();
+    assert_success(&keygen, "keygen with a password");
+    assert!(
+        !stdout_of(&keygen).contains(PASSWORD) && !stderr_of(&keygen).contains(PASSWORD),
+        "the password must never be printed"
+    );
+    let secret = keys.join("relais-kit.key");
+    assert!(
+        SecretKeyFile::read(&secret).unwrap().is_encrypted(),
+        "without --unencrypted the secret key is password-protected"
+    );
+
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "building with an encrypted key, no RELAIS_KEY_PASSWORD and no terminal",
+        &["password", "RELAIS_KEY_PASSWORD"],
+    );
+    let wrong = organizer
+        .relais()
+        .env("RELAIS_KEY_PASSWORD", "not the password")
+        .args(["kit", "build"])
+        .arg(organizer.src())
+        .arg("--key")
+        .arg(&secret)
+        .arg("--out")
+        .arg(organizer.path("out"))
+        .output()
+        .unwrap();
+    assert_failure_mentions(&wrong, "a wrong password", &["wrong password"]);
+    assert!(
+        !organizer.path("out").exists(),
+        "a failed build leaves no output folder"
+    );
+    let right = organizer
+        .relais()
+        .env("RELAIS_KEY_PASSWORD", PASSWORD)
+        .args(["kit", "build"])
+        .arg(organizer.src())
+        .arg("--key")
+        .arg(&secret)
+        .arg("--out")
+        .arg(organizer.path("out"))
+        .output()
+        .unwrap();
+    assert_success(&right, "build with the right password");
+    assert_success(
+        &organizer.verify("out", Some(&keys.join("relais-kit.pub"))),
+        "verify",
+    );
+}
+
+#[test]
+fn build_refuses_a_kit_toml_naming_a_missing_file_and_names_the_field() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    std::fs::remove_file(organizer.src().join(support::DEMO_GIF)).unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "a kit.toml listing a file that is not there",
+        &["kit.toml", "assets[1].file", support::DEMO_GIF],
+    );
+    assert!(
+        !organizer.path("out").exists(),
+        "a refused build must not leave a half-built kit behind"
+    );
+    assert!(
+        support::entries(organizer.home.path())
+            .iter()
+            .all(|name| !name.starts_with(".relais-kit-build-")),
+        "the staging folder is cleaned up after a refused build"
+    );
+}
+
+#[test]
+fn build_refuses_two_assets_with_the_same_id_and_names_the_field() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    let toml = kit_toml(2).replace(r#"id = "a-vos-urnes""#, r#"id = "partagez""#);
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "two assets sharing an id",
+        &["kit.toml", "assets[1].id", "two assets"],
+    );
+    assert!(!organizer.path("out").exists(), "nothing is written");
+}
+
+#[test]
+fn build_refuses_a_kind_that_does_not_match_the_file() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    let toml = kit_toml(2).replace(r#"kind = "animation""#, r#"kind = "image""#);
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "an animated GIF declared as a still image",
+        &["assets[1].kind", "animation"],
+    );
+}
+
+#[test]
+fn build_refuses_a_misspelt_kit_toml_field() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    let toml = kit_toml(2).replace("credit =", "credits =");
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "an unknown field, which would otherwise be silently dropped",
+        &["kit.toml", "credits"],
+    );
+}
+
+#[test]
+fn build_refuses_to_overwrite_a_non_empty_output_folder() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    let out = organizer.path("out");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "an output folder that already holds files",
+        &["already exists"],
+    );
+    assert_eq!(
+        support::entries(&out),
+        ["notes.txt"],
+        "the existing folder is left as it was"
+    );
+
+    std::fs::remove_file(out.join("notes.txt")).unwrap();
+    assert_success(
+        &organizer.build(&secret, "out"),
+        "build into an existing empty folder",
+    );
+}
