@@ -38,7 +38,7 @@ pub fn run<R: Runtime>(builder: Builder<R>, data_dir: PathBuf, context: Context<
         Err(error) => {
             tracing::error!(%error, "cannot open the data folder");
             eprintln!("relais: {error}");
-            dialog::show_startup_error(&error.to_string());
+            dialog::show_startup_error(&startup_message(&error, &state::ui_locale()));
             return ExitCode::FAILURE;
         }
     };
@@ -50,5 +50,39 @@ pub fn run<R: Runtime>(builder: Builder<R>, data_dir: PathBuf, context: Context<
             eprintln!("relais: the window could not start: {error}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The one error a volunteer meets before the UI (and its translations) exists: say it
+/// in their language when it is the common one, a second Relais on the same folder.
+fn startup_message(error: &crate::kit::Error, locale: &str) -> String {
+    match error {
+        crate::kit::Error::Store(crate::db::Error::InUse { path }) if locale == "fr" => format!(
+            "Relais est déjà ouvert avec ce dossier de données ({}). Revenez à la fenêtre ouverte, ou choisissez un autre dossier avec --data-dir.",
+            path.display()
+        ),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::startup_message;
+
+    #[test]
+    fn a_second_relais_on_the_same_folder_is_explained_in_french_to_french_volunteers() {
+        let error = crate::kit::Error::Store(crate::db::Error::InUse {
+            path: "/home/camille/.local/share/relais".into(),
+        });
+        let french = startup_message(&error, "fr");
+        assert!(
+            french.contains("déjà ouvert") && french.contains("/home/camille"),
+            "{french}"
+        );
+        let english = startup_message(&error, "en");
+        assert!(
+            english.contains("in use"),
+            "English keeps the library's sentence: {english}"
+        );
     }
 }

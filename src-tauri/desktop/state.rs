@@ -76,7 +76,7 @@ impl AppState {
 
 /// `RELAIS_LANG` wins (tests and translators), then the OS locale; French unless the
 /// OS says English.
-fn ui_locale() -> String {
+pub(crate) fn ui_locale() -> String {
     let requested = std::env::var("RELAIS_LANG")
         .ok()
         .or_else(sys_locale::get_locale)
