@@ -21,11 +21,7 @@ impl BlobStore {
     /// None for anything that is not a lowercase hex SHA-256, so a hash taken from a
     /// manifest or the UI can never name a path outside the store.
     pub fn path(&self, sha256: &str) -> Option<PathBuf> {
-        let valid = sha256.len() == 64
-            && sha256
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
-        valid.then(|| self.dir.join(&sha256[..2]).join(sha256))
+        is_sha256_hex(sha256).then(|| self.dir.join(&sha256[..2]).join(sha256))
     }
 
     pub fn contains(&self, sha256: &str) -> bool {
@@ -79,6 +75,14 @@ impl BlobStore {
         temp.persist(&path).map_err(|error| error.error)?;
         Ok(())
     }
+}
+
+/// 64 lowercase hex digits: the only form a blob name or a manifest hash may take.
+pub fn is_sha256_hex(value: &str) -> bool {
+    value.len() == 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
 }
 
 pub fn sha256_hex(bytes: &[u8]) -> String {

@@ -191,12 +191,7 @@ impl Manifest {
                     "must be a relative path inside the kit folder",
                 ));
             }
-            if asset.sha256.len() != 64
-                || !asset
-                    .sha256
-                    .bytes()
-                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-            {
+            if !super::blob::is_sha256_hex(&asset.sha256) {
                 return Err(field(
                     at("sha256"),
                     "must be 64 lowercase hexadecimal digits",

@@ -1,6 +1,6 @@
 use serde::Serialize;
 use tauri::ipc::Response;
-use tauri::{Runtime, State, WebviewWindow};
+use tauri::{Manager, Runtime, State, WebviewWindow};
 
 use crate::desktop::{dialog, AppState, IpcError};
 use crate::render::{encode_to_file, Caption, OutputFormat};
@@ -55,8 +55,16 @@ pub async fn export_image<R: Runtime>(
         return Ok(None);
     };
     let format = OutputFormat::from_path(&path)?;
-    let captioned = state.typesetter()?.apply(&picture, &Caption::new(text));
-    encode_to_file(&captioned, format, &path)?;
+    // Re-encoding a long GIF takes seconds: keep it off the async runtime's threads.
+    let app = window.app_handle().clone();
+    let written = path.clone();
+    tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
+        let state = app.state::<AppState>();
+        let captioned = state.typesetter()?.apply(&picture, &Caption::new(text));
+        Ok(encode_to_file(&captioned, format, &written)?)
+    })
+    .await
+    .map_err(|_| IpcError::poisoned())??;
     tracing::info!(asset = %summary.entry.id, format = format.name(), "exported");
     Ok(Some(Exported {
         path: path.display().to_string(),
