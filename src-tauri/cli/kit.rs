@@ -18,8 +18,37 @@ pub enum KitCommand {
     Keygen(KeygenArgs),
     /// Organizers: build a signed kit from a folder of assets and its kit.toml.
     Build(BuildArgs),
-    /// Check a kit folder's signature and every file it lists, as an import would.
+    /// Check a kit's signature and every file it lists, as an import would.
     Verify(VerifyArgs),
+    /// Import a kit (folder, .relais file or https:// URL) into the library.
+    Import(ImportArgs),
+    /// Remove a kit from the library, with its trusted key and unused files.
+    Remove(RemoveArgs),
+    /// Draw the demo kit's source folder (assets + kit.toml), for
+    /// scripts/build-demo-kit.sh.
+    #[command(hide = true)]
+    DemoSource(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A kit folder, a .relais file, or the https:// address of a published kit.
+    #[arg(value_name = "PATH_OR_URL")]
+    pub source: String,
+    /// Trust this organizer key for a kit not imported before: the fingerprint (16 hex
+    /// digits) shown by a first attempt, or the public key (.pub file or base64 line).
+    #[arg(long, value_name = "KEY_OR_FINGERPRINT")]
+    pub trust: Option<String>,
+    /// Machine-readable output.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The kit id, as `relais kit list` shows it.
+    #[arg(value_name = "ID")]
+    pub id: String,
 }
 
 /// Where a secret key's password comes from when not typed at a terminal.
@@ -45,14 +74,15 @@ pub struct BuildArgs {
     /// password is read from RELAIS_KEY_PASSWORD, or asked for on the terminal.
     #[arg(long, value_name = "SECRET_KEY")]
     pub key: PathBuf,
-    /// Folder to create with the signed kit; must not exist or be empty.
-    #[arg(long, value_name = "OUT_DIR")]
+    /// Folder to create with the signed kit (must not exist or be empty), or a file
+    /// name ending in .relais for a zipped kit (must not exist).
+    #[arg(long, value_name = "OUT")]
     pub out: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Kit folder holding kit.json, kit.json.minisig and the assets.
+    /// Kit folder holding kit.json, kit.json.minisig and the assets, or a .relais file.
     #[arg(value_name = "PATH")]
     pub path: PathBuf,
     /// The organizer's public key: a .pub file or its base64 line. Without it the
@@ -84,10 +114,118 @@ pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
             println!("{}", args.out.display());
             Ok(())
         }
+        KitCommand::DemoSource(args) => {
+            std::fs::create_dir_all(&args.out)?;
+            kit::demo::write_source(&args.out, &mut Typesetter::new())?;
+            println!("{}", args.out.display());
+            Ok(())
+        }
         KitCommand::Keygen(args) => keygen(args),
         KitCommand::Build(args) => build(args),
-        KitCommand::Verify(args) => verify(args),
+        KitCommand::Verify(args) => verify(cli, args),
+        KitCommand::Import(args) => import(cli, args),
+        KitCommand::Remove(args) => remove(cli, args),
     }
+}
+
+fn is_url(source: &str) -> bool {
+    source.starts_with("https://") || source.starts_with("http://")
+}
+
+/// The one place URLs leave this file.
+fn import_url(_cli: &Cli, url: &str, _trust: Option<&str>, _json: bool) -> Result<(), Error> {
+    // K2: return crate::cli::sync::import_url(cli, url, trust, json);
+    Err(Error::Unsupported {
+        what: format!("importing from a URL ({url})"),
+    })
+}
+
+/// `--trust`: 16 hex digits confirm the fingerprint of the key kit.json embeds;
+/// anything else is the key itself.
+fn parse_trust(value: Option<&str>) -> Result<kit::Trust, Error> {
+    Ok(match value {
+        None => kit::Trust::KnownOnly,
+        Some(value) => match kit::KeyId::parse(value) {
+            Some(key_id) => kit::Trust::Fingerprint(key_id),
+            None => kit::Trust::Pinned(
+                signature::PublicKey::from_file_or_text(value).map_err(kit_error)?,
+            ),
+        },
+    })
+}
+
+fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
+    if is_url(&args.source) {
+        return import_url(cli, &args.source, args.trust.as_deref(), args.json);
+    }
+    let path = Path::new(&args.source);
+    let trust = parse_trust(args.trust.as_deref())?;
+    let mut store = Store::open(&cli.data_dir()?)?;
+    let limits = Limits::default();
+    let now = crate::clock::now_unix();
+    let report = match kit::import_path(&mut store, path, &trust, now, &limits) {
+        Err(kit::Error::NotTrusted { .. }) => {
+            // Show what the volunteer must check, and how to say they did.
+            let inspection = kit::inspect(path, &store, &limits)?;
+            return Err(Error::TrustNeeded {
+                command: format!(
+                    "relais kit import {} --trust {}",
+                    shell_quote(&args.source),
+                    inspection.key_id
+                ),
+                publisher: inspection.publisher,
+                kit: inspection.kit_id,
+                version: inspection.version,
+                key_id: inspection.key_id,
+            });
+        }
+        other => other?,
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let what = match report.outcome {
+        kit::ImportOutcome::Installed => "installed".to_owned(),
+        kit::ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
+        kit::ImportOutcome::Unchanged => "already installed, unchanged".to_owned(),
+    };
+    writeln!(
+        out,
+        "kit `{}` version {} {what}: {} assets, signed by key {}",
+        report.kit_id, report.version, report.assets, report.key_id
+    )?;
+    for retracted in &report.retracted {
+        writeln!(
+            out,
+            "withdrawn by the organizer: {} ({}): {}",
+            retracted.title.get("fr"),
+            retracted.asset_id,
+            retracted.reason.get("fr")
+        )?;
+    }
+    Ok(())
+}
+
+/// Quotes a path for the command line we print, only when it needs it.
+fn shell_quote(value: &str) -> String {
+    if value
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"/._-+=:,@".contains(&b))
+    {
+        value.to_owned()
+    } else {
+        format!("'{}'", value.replace('\'', "'\\''"))
+    }
+}
+
+fn remove(cli: &Cli, args: &RemoveArgs) -> Result<(), Error> {
+    let mut store = Store::open(&cli.data_dir()?)?;
+    kit::remove_kit(&mut store, &args.id)?;
+    println!("removed kit `{}`", args.id);
+    Ok(())
 }
 
 fn keygen(args: &KeygenArgs) -> Result<(), Error> {
@@ -150,7 +288,25 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn verify(args: &VerifyArgs) -> Result<(), Error> {
+fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
+    // A .relais file is checked as the folder it unpacks to, with the same limits as
+    // an import, in a temp folder removed afterwards.
+    let unpacked = if kit::archive::is_archive(&args.path) {
+        let dir = tempfile::Builder::new()
+            .prefix("relais-verify-")
+            .tempdir()
+            .map_err(|source| kit::Error::Staging {
+                path: std::env::temp_dir(),
+                source,
+            })?;
+        kit::archive::Archive::open(&args.path)?.extract(dir.path(), &Limits::default())?;
+        Some(dir)
+    } else {
+        None
+    };
+    let folder = unpacked
+        .as_ref()
+        .map_or(args.path.as_path(), |dir| dir.path());
     let key = args
         .pubkey
         .as_deref()
@@ -160,7 +316,7 @@ fn verify(args: &VerifyArgs) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     let mut print_error = None;
     let result = kit::verify_folder(
-        &args.path,
+        folder,
         key.as_ref(),
         &Limits::default(),
         &mut |passed| {
@@ -260,18 +416,20 @@ fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
     let kits = kit::list_kits(&store)?;
     let mut out = std::io::stdout().lock();
     if args.json {
+        // KitSummary's field names are the stable JSON scripts read.
         serde_json::to_writer_pretty(&mut out, &kits).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
         for summary in kits {
             writeln!(
                 out,
-                "{}\tv{}\t{} assets\t{} ({})",
+                "{}\tv{}\t{} assets\t{} ({})\tkey {}",
                 summary.id,
                 summary.version,
                 summary.assets,
                 summary.title.get("fr"),
-                summary.publisher
+                summary.publisher,
+                if summary.key_id.is_empty() { "-" } else { &summary.key_id }
             )?;
         }
     }

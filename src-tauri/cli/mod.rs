@@ -42,6 +42,16 @@ pub enum Error {
     Kit(#[from] crate::kit::Error),
     #[error(transparent)]
     Store(#[from] crate::db::Error),
+    #[error("kit `{kit}` version {version} from {publisher} is not trusted yet. It is signed by the key with fingerprint {key_id}. Check this fingerprint with the organizer (in person, or on a channel you already trust), then run:\n  {command}")]
+    TrustNeeded {
+        publisher: String,
+        kit: String,
+        version: u64,
+        key_id: String,
+        command: String,
+    },
+    #[error("{what} is not supported yet in this build of Relais.")]
+    Unsupported { what: String },
     #[error("cannot write to standard output: {0}")]
     Output(#[from] std::io::Error),
 }

@@ -31,6 +31,21 @@ const MIGRATIONS: &[&str] = &[
         entry TEXT NOT NULL,
         PRIMARY KEY (kit_id, id)
     ) STRICT;",
+    // K1: signed kits. The organizer key pinned per kit id (kept apart from `kit` so the
+    // pin is written in the same transaction as the kit but read before any file), the
+    // kit's validity and where it was synced from, and an index for the thumbnail cache.
+    "CREATE TABLE kit_key (
+        kit_id TEXT PRIMARY KEY,
+        public_key TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        pinned_at INTEGER NOT NULL
+    ) STRICT;
+    ALTER TABLE kit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE kit ADD COLUMN valid_from TEXT;
+    ALTER TABLE kit ADD COLUMN expires_at TEXT;
+    ALTER TABLE kit ADD COLUMN source_url TEXT;
+    ALTER TABLE kit ADD COLUMN last_checked INTEGER;
+    CREATE INDEX asset_sha256 ON asset (sha256);",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

@@ -2,6 +2,7 @@
 //! third-party images), written as an ordinary kit folder and installed through the
 //! same import as any organizer's kit.
 
+use std::io::Write;
 use std::path::Path;
 
 use image::RgbaImage;
@@ -12,20 +13,32 @@ use super::blob::sha256_hex;
 use super::manifest::{
     AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
 };
-use super::{import_folder, Error, ImportReport, MANIFEST_FILE};
+use super::signature::PublicKey;
+use super::source::SOURCE_FILE;
+use super::{import_path, Error, ImportReport, Trust, MANIFEST_FILE};
 use crate::db::Store;
 use crate::render::{
     self, Align, Caption, Face, Frame, Limits, OutputFormat, Picture, Style, Typesetter, Zone,
 };
 
 pub const KIT_ID: &str = "relais-demo";
-/// Bump when the drawings change so existing installs get the new version.
-pub const VERSION: u64 = 1;
+/// Bump when the drawings change, then run scripts/build-demo-kit.sh, so existing
+/// installs get the new version.
+pub const VERSION: u64 = 2;
 
-/// Installs the demo kit unless this version (or a newer one) is already there.
+/// The demo kit as built and signed by `scripts/build-demo-kit.sh` with the organizer
+/// tools (`relais kit build`), and the public key it was signed with. The secret key
+/// was thrown away after signing: nobody can publish another version under this key.
+pub const SIGNED_KIT: &[u8] = include_bytes!("demo/relais-demo.relais");
+pub const PUBLIC_KEY: &str = include_str!("demo/relais-demo.pub");
+
+/// Installs the embedded demo kit, through the same checks as any `.relais` file and
+/// with its key pinned, unless this version (or a newer one) is already there. The
+/// typesetter is unused since the kit is built ahead of time; kept so callers need
+/// no change.
 pub fn ensure_installed(
     store: &mut Store,
-    typesetter: &mut Typesetter,
+    _typesetter: &mut Typesetter,
     now_unix: i64,
     limits: &Limits,
 ) -> Result<Option<ImportReport>, Error> {
@@ -40,12 +53,16 @@ pub fn ensure_installed(
     if installed.is_some_and(|version| version as u64 >= VERSION) {
         return Ok(None);
     }
-    let staging = tempfile::Builder::new()
+    let key = PublicKey::parse(PUBLIC_KEY)?;
+    let mut file = tempfile::Builder::new()
         .prefix(".demo-kit-")
-        .tempdir_in(store.root())
+        .suffix(".relais")
+        .tempfile_in(store.root())
         .map_err(|source| Error::Blob { source })?;
-    write(staging.path(), typesetter)?;
-    import_folder(store, staging.path(), now_unix, limits).map(Some)
+    file.write_all(SIGNED_KIT)
+        .and_then(|()| file.flush())
+        .map_err(|source| Error::Blob { source })?;
+    import_path(store, file.path(), &Trust::Pinned(key), now_unix, limits).map(Some)
 }
 
 struct Poster {
@@ -163,8 +180,59 @@ const POSTERS: &[Poster] = &[
     },
 ];
 
-/// Writes the demo kit (assets + kit.json) into `dir`.
+/// Writes the demo kit's files and an unsigned kit.json into `dir`: what the kit looks
+/// like, and test material.
 pub fn write(dir: &Path, typesetter: &mut Typesetter) -> Result<(), Error> {
+    let manifest = draw(dir, typesetter)?;
+    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Demo(e.to_string()))?;
+    std::fs::write(dir.join(MANIFEST_FILE), json).map_err(|source| Error::Blob { source })
+}
+
+/// Writes the demo kit's source folder into `dir`: the drawn files and the kit.toml an
+/// organizer would write, for `relais kit build`.
+pub fn write_source(dir: &Path, typesetter: &mut Typesetter) -> Result<(), Error> {
+    let manifest = draw(dir, typesetter)?;
+    let mut value = serde_json::to_value(&manifest).map_err(|e| Error::Demo(e.to_string()))?;
+    if let Some(kit) = value.as_object_mut() {
+        // Filled in by `relais kit build`.
+        kit.remove("public_key");
+        kit.remove("format");
+        for asset in kit
+            .get_mut("assets")
+            .and_then(|assets| assets.as_array_mut())
+            .into_iter()
+            .flatten()
+        {
+            if let Some(asset) = asset.as_object_mut() {
+                for measured in ["size", "sha256", "width", "height"] {
+                    asset.remove(measured);
+                }
+            }
+        }
+    }
+    strip_nulls(&mut value);
+    let text = toml::to_string(&value).map_err(|e| Error::Demo(e.to_string()))?;
+    std::fs::write(
+        dir.join(SOURCE_FILE),
+        format!("# The Relais demo kit, drawn by `relais kit demo-source`.\n{text}"),
+    )
+    .map_err(|source| Error::Blob { source })
+}
+
+/// TOML has no null: absent means default.
+fn strip_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, item| !item.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Draws the demo assets into `dir` and describes them.
+fn draw(dir: &Path, typesetter: &mut Typesetter) -> Result<Manifest, Error> {
     let mut assets = Vec::new();
     for poster in POSTERS {
         let image = draw_poster(poster, typesetter)?;
@@ -210,18 +278,21 @@ pub fn write(dir: &Path, typesetter: &mut Typesetter) -> Result<(), Error> {
             post: ("À vos urnes ! #vote", "To the ballot box! #vote"),
         },
     ));
-    let manifest = Manifest {
+    Ok(Manifest {
         format: FORMAT_MAJOR,
         id: KIT_ID.to_owned(),
         title: Localized::new("Kit de démonstration Relais", "Relais demo kit"),
         publisher: "Relais".to_owned(),
         version: VERSION,
         published: "2026-11-24T00:00:00Z".to_owned(),
+        public_key: String::new(),
+        valid_from: None,
+        expires_at: None,
+        blackouts: Vec::new(),
+        fonts: Vec::new(),
+        styles: Vec::new(),
         assets,
-    };
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Demo(e.to_string()))?;
-    std::fs::write(dir.join(MANIFEST_FILE), json).map_err(|source| Error::Blob { source })?;
-    Ok(())
+    })
 }
 
 fn strings(list: &[&str]) -> Vec<String> {
@@ -258,10 +329,17 @@ fn entry(
         zones: vec![CaptionZone {
             zone: Zone::BOTTOM_BAND,
             style: Style::default(),
+            style_id: None,
+            max_lines: None,
+            align: None,
             locked: false,
+            movable: true,
         }],
         credit: "Relais".to_owned(),
         licence: "CC0-1.0".to_owned(),
+        valid_from: None,
+        expires_at: None,
+        retracted: None,
     }
 }
 

@@ -64,6 +64,51 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error("kit `{kit}` is signed by key {offered}, but this library trusts key {pinned} for it. Relais refuses kits signed by another key. If the organizer really changed keys, check the new fingerprint with them, remove the kit (relais kit remove {kit}) and import it again.")]
+    KeyChanged {
+        kit: String,
+        pinned: super::signature::KeyId,
+        offered: super::signature::KeyId,
+    },
+    #[error("kit `{kit}` ({publisher}) is not trusted yet: it is signed by key {key_id}. Check that fingerprint with the organizer, then confirm it (relais kit import … --trust {key_id}).")]
+    NotTrusted {
+        kit: String,
+        publisher: String,
+        key_id: super::signature::KeyId,
+    },
+    #[error("you confirmed key {confirmed}, but kit.json carries key {embedded}. The kit was not made by the organizer you checked; do not import it.")]
+    FingerprintMismatch {
+        confirmed: super::signature::KeyId,
+        embedded: super::signature::KeyId,
+    },
+    #[error("kit.json carries no `public_key`, so its fingerprint cannot be shown. Ask the organizer for their public key and import with --trust KEY.")]
+    PublicKeyMissing,
+    #[error("{path}: not a readable .relais file ({detail}). Download it again or ask the organizer for a new copy.")]
+    Archive { path: PathBuf, detail: String },
+    #[error("{path}: the .relais file holds an entry `{entry}` that Relais refuses ({problem}). The file may be malicious; do not use it.")]
+    ArchiveEntry {
+        path: PathBuf,
+        entry: String,
+        problem: String,
+    },
+    #[error("{path}: the .relais file holds more than {max} entries; this is not a kit.")]
+    ArchiveTooManyEntries { path: PathBuf, max: usize },
+    #[error("{path}: the .relais file unpacks to more than {max_bytes} bytes (entry `{entry}`); Relais stopped reading it.")]
+    ArchiveTooLarge {
+        path: PathBuf,
+        entry: String,
+        max_bytes: u64,
+    },
+    #[error("{path}: neither a kit folder nor a .relais file.")]
+    NotAKit { path: PathBuf },
+    #[error("no kit `{kit}` in the library.")]
+    KitNotFound { kit: String },
+    #[error("cannot use the staging folder {path} ({source}). Check free space in the data folder.")]
+    Staging {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot draw the demo kit: {0}")]
     Demo(String),
     #[error(transparent)]

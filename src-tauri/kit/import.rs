@@ -1,3 +1,4 @@
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -6,7 +7,9 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::blob::sha256_hex;
-use super::manifest::{AssetEntry, AssetKind, Manifest};
+use super::manifest::{AssetEntry, AssetKind, Localized, Manifest};
+use super::signature::Signature;
+use super::trust::{self, Trust};
 use super::{thumbnail, Error, MANIFEST_FILE};
 use crate::db::Store;
 use crate::render::{self, Limits};
@@ -33,26 +36,50 @@ pub struct ImportReport {
     pub assets: usize,
     #[serde(flatten)]
     pub outcome: ImportOutcome,
+    /// The key that signed this version (16 hex digits, as minisign shows it).
+    pub key_id: String,
+    /// Assets the previous version had that this version withdraws, with the reason:
+    /// the volunteer must be told, and queued jobs using them cancelled.
+    pub retracted: Vec<RetractedAsset>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RetractedAsset {
+    pub asset_id: String,
+    pub title: Localized,
+    pub reason: Localized,
 }
 
 struct Checked<'a> {
     entry: &'a AssetEntry,
-    thumbnail: Vec<u8>,
+    thumbnail: Thumbnail,
 }
 
-/// Imports the kit in `folder` into the library. Every file is checked (size, SHA-256,
-/// decodable within the pixel budget, dimensions as declared) before anything is
-/// written, and the library rows change in one transaction: a failure leaves the
-/// previously installed version as it was.
+enum Thumbnail {
+    /// Already in the blob store for an asset with the same bytes.
+    Cached(String),
+    Fresh(Vec<u8>),
+}
+
+/// Imports the kit in `folder` into the library. The signature is checked first, with
+/// the key pinned for this kit id or the one `trust` allows; then every file (size,
+/// SHA-256, decodable within the pixel budget, dimensions as declared) before anything
+/// is written. Blobs are content-addressed, so writing them cannot disturb the
+/// installed version, and the library rows switch in one transaction: a failure at any
+/// point leaves the previous version as it was.
 pub fn import_folder(
     store: &mut Store,
     folder: &Path,
+    trust: &Trust,
     now_unix: i64,
     limits: &Limits,
 ) -> Result<ImportReport, Error> {
     let manifest_path = folder.join(MANIFEST_FILE);
     let manifest_bytes = read_manifest(&manifest_path, folder)?;
     let manifest = Manifest::parse(&manifest_bytes)?;
+    let signature = Signature::read(folder)?;
+    let key = trust::authenticate(store, &manifest, &manifest_bytes, &signature, trust)?;
+    let key_id = key.key_id().to_string();
     let manifest_sha = sha256_hex(&manifest_bytes);
 
     let installed: Option<(u64, String)> = store
@@ -63,6 +90,18 @@ pub fn import_folder(
             |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)),
         )
         .optional()?;
+    let report = |outcome, retracted| ImportReport {
+        kit_id: manifest.id.clone(),
+        version: manifest.version,
+        assets: manifest
+            .assets
+            .iter()
+            .filter(|asset| asset.retracted.is_none())
+            .count(),
+        outcome,
+        key_id: key_id.clone(),
+        retracted,
+    };
     if let Some((version, sha)) = &installed {
         if manifest.version < *version {
             return Err(Error::Rollback {
@@ -73,12 +112,11 @@ pub fn import_folder(
         }
         if manifest.version == *version {
             if *sha == manifest_sha {
-                return Ok(ImportReport {
-                    kit_id: manifest.id.clone(),
-                    version: manifest.version,
-                    assets: manifest.assets.len(),
-                    outcome: ImportOutcome::Unchanged,
-                });
+                // A library from before keys were pinned learns the key here.
+                let tx = store.conn_mut().transaction()?;
+                trust::pin(&tx, &manifest.id, &key, now_unix)?;
+                tx.commit()?;
+                return Ok(report(ImportOutcome::Unchanged, Vec::new()));
             }
             return Err(Error::SameVersionDifferent {
                 kit: manifest.id.clone(),
@@ -87,34 +125,49 @@ pub fn import_folder(
         }
     }
 
+    for font in &manifest.fonts {
+        read_listed(folder, &font.file, font.size, &font.sha256)?;
+    }
     let checked = manifest
         .assets
         .iter()
-        .map(|entry| check_asset(folder, entry, limits))
+        .filter(|entry| entry.retracted.is_none())
+        .map(|entry| check_asset(store, folder, entry, limits))
         .collect::<Result<Vec<_>, _>>()?;
 
     let blobs = store.blobs().clone();
+    let blob_error = |source| Error::Blob { source };
+    for font in &manifest.fonts {
+        let mut file = open_listed(folder, &font.file)?;
+        blobs
+            .put_verified(&mut file, &font.sha256)
+            .map_err(blob_error)?;
+    }
     let mut thumbs = Vec::with_capacity(checked.len());
     for item in &checked {
-        let mut file = open_asset(folder, item.entry)?;
+        let mut file = open_listed(folder, &item.entry.file)?;
         blobs
             .put_verified(&mut file, &item.entry.sha256)
-            .map_err(|source| Error::Blob { source })?;
-        thumbs.push(
-            blobs
-                .put(&item.thumbnail)
-                .map_err(|source| Error::Blob { source })?,
-        );
+            .map_err(blob_error)?;
+        thumbs.push(match &item.thumbnail {
+            Thumbnail::Cached(sha) => sha.clone(),
+            Thumbnail::Fresh(bytes) => blobs.put(bytes).map_err(blob_error)?,
+        });
     }
 
+    let previous = previous_files(store, &manifest.id)?;
+    let retracted = newly_retracted(&manifest, &previous.asset_ids);
     let manifest_json = String::from_utf8_lossy(&manifest_bytes).into_owned();
     let tx = store.conn_mut().transaction()?;
     tx.execute(
-        "INSERT INTO kit (id, title, publisher, version, manifest_sha256, manifest, installed_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+        "INSERT INTO kit (id, title, publisher, version, manifest_sha256, manifest, installed_at,
+                          key_id, valid_from, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
            version = excluded.version, manifest_sha256 = excluded.manifest_sha256,
-           manifest = excluded.manifest, installed_at = excluded.installed_at",
+           manifest = excluded.manifest, installed_at = excluded.installed_at,
+           key_id = excluded.key_id, valid_from = excluded.valid_from,
+           expires_at = excluded.expires_at",
         params![
             manifest.id,
             serde_json::to_string(&manifest.title).unwrap_or_default(),
@@ -122,9 +175,13 @@ pub fn import_folder(
             manifest.version as i64,
             manifest_sha,
             manifest_json,
-            now_unix
+            now_unix,
+            key_id,
+            manifest.valid_from,
+            manifest.expires_at,
         ],
     )?;
+    trust::pin(&tx, &manifest.id, &key, now_unix)?;
     tx.execute("DELETE FROM asset WHERE kit_id = ?1", params![manifest.id])?;
     for (position, (item, thumb)) in checked.iter().zip(&thumbs).enumerate() {
         let entry = item.entry;
@@ -145,16 +202,61 @@ pub fn import_folder(
         )?;
     }
     tx.commit()?;
-    tracing::info!(kit = %manifest.id, version = manifest.version, assets = checked.len(), "kit imported");
-    Ok(ImportReport {
-        kit_id: manifest.id.clone(),
-        version: manifest.version,
-        assets: manifest.assets.len(),
-        outcome: match installed {
+    // Only after the switch: the previous version's files that nothing uses any more.
+    super::library::collect_garbage(store, previous.blobs);
+    tracing::info!(kit = %manifest.id, version = manifest.version, assets = checked.len(), key = %key_id, "kit imported");
+    Ok(report(
+        match installed {
             Some((previous, _)) => ImportOutcome::Updated(previous),
             None => ImportOutcome::Installed,
         },
-    })
+        retracted,
+    ))
+}
+
+struct Previous {
+    asset_ids: HashSet<String>,
+    blobs: HashSet<String>,
+}
+
+/// What the installed version of `kit_id` shows and stores.
+fn previous_files(store: &Store, kit_id: &str) -> Result<Previous, Error> {
+    let mut previous = Previous {
+        asset_ids: HashSet::new(),
+        blobs: super::library::kit_font_blobs(store, kit_id)?,
+    };
+    let mut statement = store
+        .conn()
+        .prepare("SELECT id, sha256, thumb_sha256 FROM asset WHERE kit_id = ?1")?;
+    let rows = statement.query_map(params![kit_id], |row| {
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, String>(2)?,
+        ))
+    })?;
+    for row in rows {
+        let (id, sha, thumb) = row?;
+        previous.asset_ids.insert(id);
+        previous.blobs.insert(sha);
+        previous.blobs.insert(thumb);
+    }
+    Ok(previous)
+}
+
+fn newly_retracted(manifest: &Manifest, shown_before: &HashSet<String>) -> Vec<RetractedAsset> {
+    manifest
+        .assets
+        .iter()
+        .filter(|asset| shown_before.contains(&asset.id))
+        .filter_map(|asset| {
+            asset.retracted.as_ref().map(|retraction| RetractedAsset {
+                asset_id: asset.id.clone(),
+                title: asset.title.clone(),
+                reason: retraction.reason.clone(),
+            })
+        })
+        .collect()
 }
 
 pub(crate) fn read_manifest(path: &Path, folder: &Path) -> Result<Vec<u8>, Error> {
@@ -182,44 +284,85 @@ pub(crate) fn read_manifest(path: &Path, folder: &Path) -> Result<Vec<u8>, Error
     Ok(bytes)
 }
 
-fn open_asset(folder: &Path, entry: &AssetEntry) -> Result<File, Error> {
-    let path = folder.join(&entry.file);
+fn open_listed(folder: &Path, file: &str) -> Result<File, Error> {
+    let path = folder.join(file);
+    let missing = || Error::FileMissing {
+        file: file.to_owned(),
+    };
     // Links could point anywhere on the disk: only regular files count as kit files.
     match std::fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_file() => {}
-        Ok(_) => {
-            return Err(Error::FileMissing {
-                file: entry.file.clone(),
-            })
-        }
-        Err(source) if source.kind() == std::io::ErrorKind::NotFound => {
-            return Err(Error::FileMissing {
-                file: entry.file.clone(),
-            })
-        }
+        Ok(_) => return Err(missing()),
+        Err(source) if source.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
         Err(source) => {
             return Err(Error::FileRead {
-                file: entry.file.clone(),
+                file: file.to_owned(),
                 source,
             })
         }
     }
     File::open(&path).map_err(|source| Error::FileRead {
-        file: entry.file.clone(),
+        file: file.to_owned(),
         source,
     })
 }
 
+/// The bytes of a listed file, read with a limit of its declared size, refused unless
+/// size and SHA-256 are exactly as listed.
+fn read_listed(folder: &Path, file: &str, size: u64, sha256: &str) -> Result<Vec<u8>, Error> {
+    let reader = open_listed(folder, file)?;
+    let mut bytes = Vec::new();
+    reader
+        .take(size + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::FileRead {
+            file: file.to_owned(),
+            source,
+        })?;
+    if bytes.len() as u64 != size {
+        return Err(Error::SizeMismatch {
+            file: file.to_owned(),
+            expected: size,
+            actual: if bytes.len() as u64 > size {
+                std::fs::metadata(folder.join(file))
+                    .map(|m| m.len())
+                    .unwrap_or(bytes.len() as u64)
+            } else {
+                bytes.len() as u64
+            },
+        });
+    }
+    if sha256_hex(&bytes) != sha256 {
+        return Err(Error::HashMismatch {
+            file: file.to_owned(),
+        });
+    }
+    Ok(bytes)
+}
+
 fn check_asset<'a>(
+    store: &Store,
     folder: &Path,
     entry: &'a AssetEntry,
     limits: &Limits,
 ) -> Result<Checked<'a>, Error> {
     let picture = check(folder, entry, limits)?;
-    let thumbnail = thumbnail::make(&picture).map_err(|source| Error::Image {
-        file: entry.file.clone(),
-        source,
-    })?;
+    // Thumbnails are made once per asset content, whichever kit or version lists it.
+    let cached: Option<String> = store
+        .conn()
+        .query_row(
+            "SELECT thumb_sha256 FROM asset WHERE sha256 = ?1 LIMIT 1",
+            params![entry.sha256],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let thumbnail = match cached.filter(|sha| store.blobs().contains(sha)) {
+        Some(sha) => Thumbnail::Cached(sha),
+        None => Thumbnail::Fresh(thumbnail::make(&picture).map_err(|source| Error::Image {
+            file: entry.file.clone(),
+            source,
+        })?),
+    };
     Ok(Checked { entry, thumbnail })
 }
 
@@ -231,32 +374,7 @@ pub(crate) fn check(
     entry: &AssetEntry,
     limits: &Limits,
 ) -> Result<render::Picture, Error> {
-    let file = open_asset(folder, entry)?;
-    let mut bytes = Vec::new();
-    file.take(entry.size + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::FileRead {
-            file: entry.file.clone(),
-            source,
-        })?;
-    if bytes.len() as u64 != entry.size {
-        return Err(Error::SizeMismatch {
-            file: entry.file.clone(),
-            expected: entry.size,
-            actual: if bytes.len() as u64 > entry.size {
-                std::fs::metadata(folder.join(&entry.file))
-                    .map(|m| m.len())
-                    .unwrap_or(bytes.len() as u64)
-            } else {
-                bytes.len() as u64
-            },
-        });
-    }
-    if sha256_hex(&bytes) != entry.sha256 {
-        return Err(Error::HashMismatch {
-            file: entry.file.clone(),
-        });
-    }
+    let bytes = read_listed(folder, &entry.file, entry.size, &entry.sha256)?;
     let image_error = |source| Error::Image {
         file: entry.file.clone(),
         source,
@@ -281,3 +399,58 @@ pub(crate) fn check(
     }
     Ok(picture)
 }
+
+/// Imports a kit folder or a `.relais` file. A `.relais` file has its names checked
+/// and its signature verified before anything is unpacked; it is then unpacked with
+/// limits into a staging folder inside the data folder (same disk, so blobs move
+/// cheaply), imported like a folder, and the staging folder removed whatever happens.
+pub fn import_path(
+    store: &mut Store,
+    path: &Path,
+    trust: &Trust,
+    now_unix: i64,
+    limits: &Limits,
+) -> Result<ImportReport, Error> {
+    if !super::archive::is_archive(path) {
+        if !path.is_dir() {
+            return Err(Error::NotAKit {
+                path: path.to_path_buf(),
+            });
+        }
+        return import_folder(store, path, trust, now_unix, limits);
+    }
+    let mut archive = super::archive::Archive::open(path)?;
+    let (manifest_bytes, signature) = archive.manifest_and_signature()?;
+    let manifest = Manifest::parse(&manifest_bytes)?;
+    let signature = signature.ok_or_else(|| super::signature::Error::SignatureMissing {
+        path: path.join(super::signature::SIGNATURE_FILE),
+    })?;
+    let signature = Signature::parse(&signature)?;
+    trust::authenticate(store, &manifest, &manifest_bytes, &signature, trust)?;
+
+    let staging_root = store.root().join(STAGING_DIR);
+    let created_root = !staging_root.exists();
+    let staging_error = |source| Error::Staging {
+        path: staging_root.clone(),
+        source,
+    };
+    std::fs::create_dir_all(&staging_root).map_err(staging_error)?;
+    let result = tempfile::Builder::new()
+        .prefix("kit-")
+        .tempdir_in(&staging_root)
+        .map_err(staging_error)
+        .and_then(|staging| {
+            archive.extract(staging.path(), limits)?;
+            let report = import_folder(store, staging.path(), trust, now_unix, limits);
+            staging.close().map_err(staging_error)?;
+            report
+        });
+    if created_root {
+        // Only removes it when empty, i.e. no other import is staging right now.
+        let _ = std::fs::remove_dir(&staging_root);
+    }
+    result
+}
+
+/// Where `.relais` files are unpacked, inside the data folder.
+pub const STAGING_DIR: &str = "staging";

@@ -6,8 +6,9 @@ use std::path::{Component, Path};
 
 use serde::{Deserialize, Serialize};
 
+use super::date::parse_rfc3339;
 use super::Error;
-use crate::render::{Style, Zone};
+use crate::render::{Align, Style, Zone};
 
 /// The manifest format major version this Relais reads.
 pub const FORMAT_MAJOR: u32 = 1;
@@ -74,9 +75,62 @@ pub struct CaptionZone {
     pub zone: Zone,
     #[serde(default)]
     pub style: Style,
+    /// One of the kit's named `styles`, used instead of `style` when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style_id: Option<String>,
+    /// Overrides the style's line limit for this zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lines: Option<u32>,
+    /// Overrides the style's alignment for this zone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub align: Option<Align>,
     /// Locked zones cannot be moved or restyled by the volunteer.
     #[serde(default)]
     pub locked: bool,
+    /// Whether the volunteer may drag the caption elsewhere; a locked zone never moves.
+    #[serde(default = "yes")]
+    pub movable: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// A period in which the kit's assets must not be posted (e.g. electoral silence).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Blackout {
+    /// RFC 3339, inclusive.
+    pub start: String,
+    /// RFC 3339, exclusive.
+    pub end: String,
+    #[serde(default)]
+    pub reason: Localized,
+}
+
+/// A font file shipped with the kit, checked like an asset.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FontEntry {
+    pub file: String,
+    pub size: u64,
+    pub sha256: String,
+    pub family: String,
+}
+
+/// A caption style the organizer named, for zones to refer to by `style_id`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NamedStyle {
+    pub id: String,
+    #[serde(default)]
+    pub name: Localized,
+    #[serde(default)]
+    pub style: Style,
+}
+
+/// Why an organizer withdrew an asset: it leaves the library on update.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Retraction {
+    #[serde(default)]
+    pub reason: Localized,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +157,14 @@ pub struct AssetEntry {
     pub credit: String,
     #[serde(default)]
     pub licence: String,
+    /// RFC 3339; before it the asset is shown greyed and cannot be exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    /// RFC 3339; from it on the asset is shown greyed and cannot be exported.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retracted: Option<Retraction>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -114,6 +176,20 @@ pub struct Manifest {
     pub version: u64,
     #[serde(default)]
     pub published: String,
+    /// The signing key's minisign base64 line, so a volunteer can be shown its
+    /// fingerprint before trusting it. Authenticated only by the signature itself.
+    #[serde(default)]
+    pub public_key: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blackouts: Vec<Blackout>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fonts: Vec<FontEntry>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub styles: Vec<NamedStyle>,
     pub assets: Vec<AssetEntry>,
 }
 
@@ -158,17 +234,54 @@ impl Manifest {
             field,
             problem: problem.to_owned(),
         };
+        const ID_RULE: &str = "must be 1-64 lowercase letters, digits, '-' or '_'";
         if !is_identifier(&self.id) {
-            return Err(field(
-                "id".into(),
-                "must be 1-64 lowercase letters, digits, '-' or '_'",
-            ));
+            return Err(field("id".into(), ID_RULE));
         }
         if self.version == 0 {
             return Err(field("version".into(), "must be 1 or more"));
         }
         if self.publisher.trim().is_empty() {
             return Err(field("publisher".into(), "must not be empty"));
+        }
+        if !self.published.is_empty() {
+            date(&self.published, "published")?;
+        }
+        if !self.public_key.is_empty()
+            && super::signature::PublicKey::parse(&self.public_key).is_err()
+        {
+            return Err(field(
+                "public_key".into(),
+                "not a minisign public key (the base64 line of the .pub file)",
+            ));
+        }
+        window(&self.valid_from, &self.expires_at, "")?;
+        for (index, blackout) in self.blackouts.iter().enumerate() {
+            let at = |name: &str| format!("blackouts[{index}].{name}");
+            let start = date(&blackout.start, &at("start"))?;
+            let end = date(&blackout.end, &at("end"))?;
+            if end <= start {
+                return Err(field(at("end"), "must be after `start`"));
+            }
+        }
+        for (index, font) in self.fonts.iter().enumerate() {
+            let at = |name: &str| format!("fonts[{index}].{name}");
+            file_fields(&font.file, &font.sha256, font.size, &at)?;
+            if font.family.trim().is_empty() {
+                return Err(field(at("family"), "must not be empty"));
+            }
+        }
+        let mut style_ids = HashSet::new();
+        for (index, style) in self.styles.iter().enumerate() {
+            if !is_identifier(&style.id) {
+                return Err(field(format!("styles[{index}].id"), ID_RULE));
+            }
+            if !style_ids.insert(style.id.as_str()) {
+                return Err(field(
+                    format!("styles[{index}].id"),
+                    "is used by two styles",
+                ));
+            }
         }
         if self.assets.is_empty() {
             return Err(field("assets".into(), "the kit lists no asset"));
@@ -177,35 +290,104 @@ impl Manifest {
         for (index, asset) in self.assets.iter().enumerate() {
             let at = |name: &str| format!("assets[{index}].{name}");
             if !is_identifier(&asset.id) {
-                return Err(field(
-                    at("id"),
-                    "must be 1-64 lowercase letters, digits, '-' or '_'",
-                ));
+                return Err(field(at("id"), ID_RULE));
             }
             if !ids.insert(asset.id.as_str()) {
                 return Err(field(at("id"), "is used by two assets"));
             }
-            if !is_safe_relative_path(&asset.file) {
-                return Err(field(
-                    at("file"),
-                    "must be a relative path inside the kit folder",
-                ));
-            }
-            if !super::blob::is_sha256_hex(&asset.sha256) {
-                return Err(field(
-                    at("sha256"),
-                    "must be 64 lowercase hexadecimal digits",
-                ));
-            }
-            if asset.size == 0 {
-                return Err(field(at("size"), "an asset cannot be empty"));
-            }
+            file_fields(&asset.file, &asset.sha256, asset.size, &at)?;
             if asset.width == 0 || asset.height == 0 {
                 return Err(field(at("width"), "width and height must be at least 1"));
+            }
+            window(&asset.valid_from, &asset.expires_at, &format!("assets[{index}]."))?;
+            for (zone_index, zone) in asset.zones.iter().enumerate() {
+                let at = |name: &str| format!("assets[{index}].zones[{zone_index}].{name}");
+                let z = zone.zone;
+                let inside = |v: f32| v.is_finite() && (0.0..=1.0).contains(&v);
+                if !(inside(z.x) && inside(z.y) && inside(z.width) && inside(z.height))
+                    || z.width <= 0.0
+                    || z.height <= 0.0
+                    || z.x + z.width > 1.0 + 1e-4
+                    || z.y + z.height > 1.0 + 1e-4
+                {
+                    return Err(field(
+                        at("x"),
+                        "the zone must be a rectangle inside the asset (x, y, width, height between 0 and 1)",
+                    ));
+                }
+                if let Some(style_id) = &zone.style_id {
+                    if !style_ids.contains(style_id.as_str()) {
+                        return Err(field(at("style_id"), "names no style in `styles`"));
+                    }
+                }
+                if zone.max_lines == Some(0) {
+                    return Err(field(at("max_lines"), "must be 1 or more"));
+                }
             }
         }
         Ok(())
     }
+
+    /// The named style `id`, if the kit declares it.
+    pub fn style(&self, id: &str) -> Option<&NamedStyle> {
+        self.styles.iter().find(|style| style.id == id)
+    }
+}
+
+fn date(value: &str, field: &str) -> Result<i64, Error> {
+    parse_rfc3339(value).ok_or_else(|| Error::Field {
+        field: field.to_owned(),
+        problem: format!("`{value}` is not an RFC 3339 date (like 2026-06-30T20:00:00Z)"),
+    })
+}
+
+/// `valid_from` / `expires_at` under `prefix`: each a date, in that order.
+fn window(from: &Option<String>, until: &Option<String>, prefix: &str) -> Result<(), Error> {
+    let from = from
+        .as_deref()
+        .map(|value| date(value, &format!("{prefix}valid_from")))
+        .transpose()?;
+    let until = until
+        .as_deref()
+        .map(|value| date(value, &format!("{prefix}expires_at")))
+        .transpose()?;
+    if let (Some(from), Some(until)) = (from, until) {
+        if until <= from {
+            return Err(Error::Field {
+                field: format!("{prefix}expires_at"),
+                problem: "must be after `valid_from`".to_owned(),
+            });
+        }
+    }
+    Ok(())
+}
+
+fn file_fields(
+    file: &str,
+    sha256: &str,
+    size: u64,
+    at: &dyn Fn(&str) -> String,
+) -> Result<(), Error> {
+    let field = |name: &str, problem: &str| Error::Field {
+        field: at(name),
+        problem: problem.to_owned(),
+    };
+    if !is_safe_relative_path(file) {
+        return Err(field(
+            "file",
+            "must be a relative path inside the kit folder (no `..`, no leading `/`)",
+        ));
+    }
+    if file == super::MANIFEST_FILE || file == super::signature::SIGNATURE_FILE {
+        return Err(field("file", "names kit.json or its signature, not a kit file"));
+    }
+    if !super::blob::is_sha256_hex(sha256) {
+        return Err(field("sha256", "must be 64 lowercase hexadecimal digits"));
+    }
+    if size == 0 {
+        return Err(field("size", "a kit file cannot be empty"));
+    }
+    Ok(())
 }
 
 fn is_identifier(value: &str) -> bool {
@@ -217,8 +399,11 @@ fn is_identifier(value: &str) -> bool {
 
 /// Forward slashes only, no absolute paths, no `..`, nothing a zip or URL could use to
 /// escape the kit folder.
-fn is_safe_relative_path(value: &str) -> bool {
-    if value.is_empty() || value.len() > 255 || value.contains('\\') || value.contains('\0') {
+pub(crate) fn is_safe_relative_path(value: &str) -> bool {
+    if value.is_empty()
+        || value.len() > 255
+        || value.contains(['\\', '\0', ':'])
+    {
         return false;
     }
     Path::new(value)

@@ -2,24 +2,36 @@
 //! built-in demo kit (installed through the same import as any other kit), and the
 //! organizer's tools: keys and signatures, building a kit from its source, verifying it.
 
+pub mod archive;
 mod blob;
+mod date;
 pub mod demo;
 mod error;
 mod import;
+mod inspect;
 mod library;
 mod manifest;
 pub mod signature;
 pub mod source;
 mod thumbnail;
+mod trust;
 mod verify;
 
 pub use blob::BlobStore;
 pub use error::Error;
-pub use import::{import_folder, ImportOutcome, ImportReport};
-pub use library::{find_asset, list_assets, list_kits, load_picture, AssetSummary, KitSummary};
-pub use manifest::{
-    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
+pub use date::{format_rfc3339, parse_rfc3339};
+pub use import::{import_folder, import_path, ImportOutcome, ImportReport, RetractedAsset};
+pub use inspect::{inspect, Inspection};
+pub use library::{
+    blackouts, find_asset, find_asset_at, list_assets, list_kits, load_picture, remove_kit,
+    set_source, AssetSummary, Availability, KitSummary,
 };
+pub use manifest::{
+    AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,
+    NamedStyle, Retraction, FORMAT_MAJOR,
+};
+pub use signature::{KeyId, PublicKey};
+pub use trust::{pinned_key, PinState, Trust};
 pub use verify::{verify_folder, Passed, Verified};
 
 /// The manifest's file name inside a kit folder.

@@ -88,6 +88,18 @@ pub enum Error {
 pub struct KeyId([u8; 8]);
 
 impl KeyId {
+    /// Reads the 16 hex digits `Display` writes (either case), as typed by a volunteer
+    /// confirming a fingerprint.
+    pub fn parse(text: &str) -> Option<Self> {
+        let text = text.trim();
+        if text.len() != 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        u64::from_str_radix(text, 16)
+            .ok()
+            .map(|value| Self(value.to_le_bytes()))
+    }
+
     fn from_slice(bytes: &[u8]) -> Self {
         let mut id = [0u8; 8];
         let len = bytes.len().min(8);

@@ -12,7 +12,8 @@ use serde::Deserialize;
 
 use super::blob::sha256_hex;
 use super::manifest::{
-    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
+    AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,
+    NamedStyle, Retraction, FORMAT_MAJOR,
 };
 use super::signature::{self, KeyId, SecretKey, SIGNATURE_FILE};
 use super::MANIFEST_FILE;
@@ -76,8 +77,23 @@ struct KitSource {
     publisher: String,
     version: u64,
     published: Option<String>,
+    valid_from: Option<String>,
+    expires_at: Option<String>,
+    #[serde(default)]
+    blackouts: Vec<Blackout>,
+    #[serde(default)]
+    fonts: Vec<FontSource>,
+    #[serde(default)]
+    styles: Vec<NamedStyle>,
     #[serde(default)]
     assets: Vec<AssetSource>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FontSource {
+    file: String,
+    family: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,6 +117,9 @@ struct AssetSource {
     credit: String,
     #[serde(default)]
     licence: String,
+    valid_from: Option<String>,
+    expires_at: Option<String>,
+    retracted: Option<Retraction>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -175,7 +194,25 @@ pub fn build(
         title: source.title.into(),
         publisher: source.publisher,
         version: source.version,
-        published: source.published.unwrap_or_else(|| rfc3339_utc(now_unix)),
+        published: source
+            .published
+            .unwrap_or_else(|| super::date::format_rfc3339(now_unix)),
+        public_key: key.public_key().to_base64(),
+        valid_from: source.valid_from,
+        expires_at: source.expires_at,
+        blackouts: source.blackouts,
+        fonts: source
+            .fonts
+            .into_iter()
+            .map(|font| FontEntry {
+                file: font.file,
+                family: font.family,
+                // Measured below, like the assets'.
+                size: 1,
+                sha256: "0".repeat(64),
+            })
+            .collect(),
+        styles: source.styles,
         assets: source
             .assets
             .into_iter()
@@ -197,6 +234,9 @@ pub fn build(
                 zones: asset.zones,
                 credit: asset.credit,
                 licence: asset.licence,
+                valid_from: asset.valid_from,
+                expires_at: asset.expires_at,
+                retracted: asset.retracted,
             })
             .collect(),
     };
@@ -219,6 +259,9 @@ pub fn build(
             source,
         })?;
 
+    for (index, font) in manifest.fonts.iter_mut().enumerate() {
+        measure_font(source_dir, staging.path(), index, font, limits)?;
+    }
     for (index, entry) in manifest.assets.iter_mut().enumerate() {
         measure_and_copy(source_dir, staging.path(), index, entry, limits)?;
     }
@@ -239,6 +282,27 @@ pub fn build(
         signature.to_file_text().as_bytes(),
     )?;
 
+    if is_relais_file(out_dir) {
+        let files: Vec<String> = manifest
+            .fonts
+            .iter()
+            .map(|font| font.file.clone())
+            .chain(manifest.assets.iter().map(|asset| asset.file.clone()))
+            .collect();
+        super::archive::write(staging.path(), &files, out_dir).map_err(|source| {
+            Error::Write {
+                path: out_dir.to_path_buf(),
+                source,
+            }
+        })?;
+        return Ok(BuildReport {
+            kit_id: manifest.id,
+            version: manifest.version,
+            assets: manifest.assets.len(),
+            key_id: key.public_key().key_id(),
+            out: out_dir.to_path_buf(),
+        });
+    }
     // prepare_output allowed only a missing or empty folder; an empty one is removed
     // so the rename can put the complete kit in its place on every platform.
     if out_dir.is_dir() {
@@ -411,9 +475,60 @@ fn measure_and_copy(
     write(&target, &bytes)
 }
 
-/// Refuses anything but a missing or empty folder at `out_dir`.
+/// `--out something.relais` asks for a zipped kit rather than a folder.
+fn is_relais_file(out: &Path) -> bool {
+    out.extension()
+        .is_some_and(|extension| extension == super::archive::EXTENSION)
+}
+
+/// Fills in a font's size and SHA-256, checks it is a font, copies it to staging.
+fn measure_font(
+    source_dir: &Path,
+    staging: &Path,
+    index: usize,
+    font: &mut FontEntry,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let at = |name: &str| format!("fonts[{index}].{name}");
+    let path = source_dir.join(&font.file);
+    if !path.is_file() {
+        return Err(field(
+            &at("file"),
+            format!("no file `{}` in {}", font.file, source_dir.display()),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|file| file.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|source| Error::AssetRead {
+            path: path.clone(),
+            source,
+        })?;
+    if swash::FontRef::from_index(&bytes, 0).is_none() {
+        return Err(field(
+            &at("file"),
+            format!("`{}` is not a TrueType or OpenType font", font.file),
+        ));
+    }
+    font.size = bytes.len() as u64;
+    font.sha256 = sha256_hex(&bytes);
+    let target = staging.join(&font.file);
+    if let Some(folder) = target.parent() {
+        std::fs::create_dir_all(folder).map_err(|source| Error::Write {
+            path: folder.to_path_buf(),
+            source,
+        })?;
+    }
+    write(&target, &bytes)
+}
+
+/// Refuses anything but a missing or empty folder at `out_dir` (or a missing file for
+/// a `.relais` output).
 fn prepare_output(out_dir: &Path) -> Result<(), Error> {
     match std::fs::symlink_metadata(out_dir) {
+        Ok(_) if is_relais_file(out_dir) => Err(Error::OutputExists {
+            path: out_dir.to_path_buf(),
+        }),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(()),
         Err(source) => Err(Error::Write {
             path: out_dir.to_path_buf(),
@@ -458,36 +573,3 @@ fn self_check(error: impl std::fmt::Display) -> Error {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SSZ` for a Unix time, without a date library for one field.
-fn rfc3339_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let seconds = unix.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        seconds / 3_600,
-        seconds % 3_600 / 60,
-        seconds % 60
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::rfc3339_utc;
-
-    #[test]
-    fn publication_dates_are_utc_calendar_dates() {
-        assert_eq!(rfc3339_utc(0), "1970-01-01T00:00:00Z");
-        assert_eq!(rfc3339_utc(951_782_400), "2000-02-29T00:00:00Z", "leap day");
-        assert_eq!(rfc3339_utc(1_790_000_000), "2026-09-21T14:13:20Z");
-    }
-}

@@ -4,8 +4,10 @@
 use std::path::{Path, PathBuf};
 
 use relais::db::Store;
+use relais::kit::signature::{self, PublicKey, SecretKey, SecretKeyFile};
 use relais::kit::{
-    self, import_folder, AssetKind, Error, ImportOutcome, FORMAT_MAJOR, MANIFEST_FILE,
+    self, import_folder, AssetKind, Error, ImportOutcome, Manifest, Trust, FORMAT_MAJOR,
+    MANIFEST_FILE,
 };
 use relais::render::{decode_bytes, Limits, Typesetter};
 use serde_json::Value;
@@ -13,61 +15,137 @@ use tempfile::TempDir;
 
 use crate::support;
 
-const NOW: i64 = 1_790_000_000;
+pub(crate) const NOW: i64 = 1_790_000_000;
+/// The demo kit's version, which the drawn test kits carry.
+pub(crate) const V: u64 = kit::demo::VERSION;
 
-/// A temp folder holding a demo kit folder `kit/` and a data folder `data/`.
-struct Setup {
-    tmp: TempDir,
-    kit: PathBuf,
-    store: Store,
+/// An organizer's key pair made in-process, to sign test kits like `relais kit build`.
+pub(crate) struct Signer {
+    _dir: TempDir,
+    pub secret: SecretKey,
+    pub public: PublicKey,
+}
+
+impl Signer {
+    pub fn new() -> Self {
+        let dir = TempDir::new().unwrap();
+        let pair = signature::generate_key_pair(dir.path(), None).unwrap();
+        let secret = SecretKeyFile::read(&pair.secret_path)
+            .unwrap()
+            .unlock(None)
+            .unwrap();
+        Self {
+            _dir: dir,
+            secret,
+            public: pair.public,
+        }
+    }
+
+    /// Writes kit.json.minisig for the folder's kit.json bytes as they are, naming the
+    /// id and version read leniently (so even a schema-breaking kit.json gets a valid
+    /// signature, and its refusal is the schema's, not the signature's).
+    pub fn sign(&self, dir: &Path) {
+        let bytes = std::fs::read(dir.join(MANIFEST_FILE)).unwrap();
+        let value: Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let named: Manifest = serde_json::from_value(serde_json::json!({
+            "format": 1,
+            "id": value["id"].as_str().unwrap_or("x"),
+            "version": value["version"].as_u64().unwrap_or(1),
+            "title": {},
+            "publisher": "x",
+            "assets": [],
+        }))
+        .unwrap();
+        let signature = signature::sign(&self.secret, &bytes, &named).unwrap();
+        std::fs::write(
+            dir.join(signature::SIGNATURE_FILE),
+            signature.to_file_text(),
+        )
+        .unwrap();
+    }
+
+    pub fn trust(&self) -> Trust {
+        Trust::Pinned(self.public.clone())
+    }
+}
+
+/// The demo kit drawn into `dir`, with `public_key` filled in and signed by `signer`.
+pub(crate) fn signed_demo_kit(dir: &Path, signer: &Signer) -> PathBuf {
+    support::write_demo_kit(dir);
+    edit_manifest(dir, |manifest| {
+        manifest["public_key"] = signer.public.to_base64().into()
+    });
+    signer.sign(dir);
+    dir.to_path_buf()
+}
+
+/// A temp folder holding a signed demo kit folder `kit/` and a data folder `data/`.
+pub(crate) struct Setup {
+    pub tmp: TempDir,
+    pub kit: PathBuf,
+    pub store: Store,
+    pub signer: Signer,
 }
 
 impl Setup {
-    fn new() -> Self {
+    pub fn new() -> Self {
         let tmp = TempDir::new().unwrap();
-        let kit = support::write_demo_kit(&tmp.path().join("kit"));
+        let signer = Signer::new();
+        let kit = signed_demo_kit(&tmp.path().join("kit"), &signer);
         let store = Store::open(&tmp.path().join("data")).unwrap();
-        Self { tmp, kit, store }
+        Self {
+            tmp,
+            kit,
+            store,
+            signer,
+        }
     }
 
-    /// A copy of the demo kit under `name`, with kit.json edited by `edit`.
-    fn variant(&self, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
+    /// A copy of the demo kit under `name`, with kit.json edited by `edit` and signed
+    /// again by the same organizer.
+    pub fn variant(&self, name: &str, edit: impl FnOnce(&mut Value)) -> PathBuf {
         let dir = self.tmp.path().join(name);
-        std::fs::create_dir_all(&dir).unwrap();
-        for entry in std::fs::read_dir(&self.kit).unwrap() {
-            let entry = entry.unwrap();
-            std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
-        }
+        copy_dir(&self.kit, &dir);
         edit_manifest(&dir, edit);
+        self.signer.sign(&dir);
         dir
     }
 
-    fn import(&mut self, folder: &Path) -> Result<kit::ImportReport, Error> {
-        import_folder(&mut self.store, folder, NOW, &Limits::default())
+    pub fn import(&mut self, folder: &Path) -> Result<kit::ImportReport, Error> {
+        let trust = self.signer.trust();
+        import_folder(&mut self.store, folder, &trust, NOW, &Limits::default())
     }
 
     /// Everything the library shows, as JSON, to compare before and after an attempt.
-    fn library(&self) -> Value {
+    pub fn library(&self) -> Value {
         serde_json::json!({
             "kits": serde_json::to_value(kit::list_kits(&self.store).unwrap()).unwrap(),
-            "assets": serde_json::to_value(kit::list_assets(&self.store).unwrap()).unwrap(),
+            "assets": serde_json::to_value(kit::list_assets(&self.store, NOW).unwrap()).unwrap(),
         })
     }
 }
 
-fn edit_manifest(dir: &Path, edit: impl FnOnce(&mut Value)) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
+    }
+}
+
+pub(crate) fn edit_manifest(dir: &Path, edit: impl FnOnce(&mut Value)) {
     let path = dir.join(MANIFEST_FILE);
     let mut manifest: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     edit(&mut manifest);
     std::fs::write(&path, serde_json::to_vec_pretty(&manifest).unwrap()).unwrap();
 }
 
-fn set_version(version: u64) -> impl FnOnce(&mut Value) {
+pub(crate) fn set_version(version: u64) -> impl FnOnce(&mut Value) {
     move |manifest| manifest["version"] = version.into()
 }
 
 /// The file name of the manifest's asset at `index`.
-fn asset_file(dir: &Path, index: usize) -> String {
+pub(crate) fn asset_file(dir: &Path, index: usize) -> String {
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
     manifest["assets"][index]["file"]
@@ -77,7 +155,7 @@ fn asset_file(dir: &Path, index: usize) -> String {
 }
 
 /// Every file under the blob folder, recursively.
-fn blob_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn blob_files(dir: &Path) -> Vec<PathBuf> {
     let mut files = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -110,7 +188,7 @@ fn the_demo_kit_installs_once_with_six_assets_and_verified_blobs() {
     );
     assert_eq!(report.assets, 6, "the demo kit has six assets");
 
-    let assets = kit::list_assets(&store).unwrap();
+    let assets = kit::list_assets(&store, NOW).unwrap();
     assert_eq!(
         assets.len(),
         6,
@@ -178,8 +256,9 @@ fn the_demo_kit_installs_once_with_six_assets_and_verified_blobs() {
     assert!(
         !support::entries(tmp.path())
             .iter()
-            .any(|name| name.starts_with(".demo-kit-")),
-        "the demo kit's staging folder should be removed"
+            .any(|name| name.starts_with(".demo-kit-") || name == "staging"),
+        "the demo kit's temp file and staging folder should be removed, found {:?}",
+        support::entries(tmp.path())
     );
 
     let again =
@@ -229,11 +308,11 @@ fn a_newer_version_of_an_installed_kit_is_reported_as_an_update() {
     let mut setup = Setup::new();
     let kit = setup.kit.clone();
     setup.import(&kit).unwrap();
-    let newer = setup.variant("v2", set_version(2));
+    let newer = setup.variant("v2", set_version(V + 1));
     let report = setup.import(&newer).expect("a newer version should import");
     assert_eq!(
         report.outcome,
-        ImportOutcome::Updated(1),
+        ImportOutcome::Updated(V),
         "the update should report the version it replaced"
     );
     let kits = kit::list_kits(&setup.store).unwrap();
@@ -242,7 +321,7 @@ fn a_newer_version_of_an_installed_kit_is_reported_as_an_update() {
         1,
         "an update should replace the kit, not add a second one"
     );
-    assert_eq!(kits[0].version, 2, "the library should now hold version 2");
+    assert_eq!(kits[0].version, V + 1, "the library should now hold the new version");
 }
 
 /// Installs the demo kit, then imports `variant` expecting a refusal; the library must
@@ -267,7 +346,7 @@ fn refused_after_install(setup: &mut Setup, variant: &Path) -> Error {
 #[test]
 fn a_tampered_asset_is_refused_by_hash_and_the_library_is_unchanged() {
     let mut setup = Setup::new();
-    let variant = setup.variant("tampered", set_version(2));
+    let variant = setup.variant("tampered", set_version(V + 1));
     let file = asset_file(&variant, 1);
     let path = variant.join(&file);
     let mut bytes = std::fs::read(&path).unwrap();
@@ -286,7 +365,7 @@ fn a_tampered_asset_is_refused_by_hash_and_the_library_is_unchanged() {
 #[test]
 fn a_truncated_asset_is_refused_by_size_and_the_library_is_unchanged() {
     let mut setup = Setup::new();
-    let variant = setup.variant("truncated", set_version(2));
+    let variant = setup.variant("truncated", set_version(V + 1));
     let file = asset_file(&variant, 2);
     let path = variant.join(&file);
     let bytes = std::fs::read(&path).unwrap();
@@ -341,7 +420,7 @@ fn a_tampered_asset_in_a_first_install_leaves_the_library_empty_and_stores_no_bl
 #[test]
 fn an_older_version_than_installed_is_refused_as_a_rollback() {
     let mut setup = Setup::new();
-    let newer = setup.variant("v3", set_version(3));
+    let newer = setup.variant("v3", set_version(V + 2));
     setup.import(&newer).expect("version 3 should install");
     let before = setup.library();
     let original = setup.kit.clone();
@@ -353,7 +432,7 @@ fn an_older_version_than_installed_is_refused_as_a_rollback() {
         }) => {
             assert_eq!(
                 (kit.as_str(), installed, offered),
-                (kit::demo::KIT_ID, 3, 1),
+                (kit::demo::KIT_ID, V + 2, V),
                 "the rollback should be described"
             );
         }
@@ -374,7 +453,7 @@ fn the_same_version_with_a_different_manifest_is_refused() {
     });
     match refused_after_install(&mut setup, &variant) {
         Error::SameVersionDifferent { kit, version } => {
-            assert_eq!((kit.as_str(), version), (kit::demo::KIT_ID, 1), "the error should name kit and version");
+            assert_eq!((kit.as_str(), version), (kit::demo::KIT_ID, V), "the error should name kit and version");
         }
         other => panic!("a changed manifest under the same version should be SameVersionDifferent, got {other:?}"),
     }
