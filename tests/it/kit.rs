@@ -528,3 +528,342 @@ fn a_listed_file_that_is_missing_is_refused_naming_it() {
         "an incomplete kit should not be installed"
     );
 }
+
+/// The ids of the assets the library lists at NOW.
+fn listed_ids(store: &Store) -> Vec<String> {
+    kit::list_assets(store, NOW)
+        .unwrap()
+        .into_iter()
+        .map(|asset| asset.entry.id)
+        .collect()
+}
+
+#[test]
+fn a_first_import_confirmed_by_fingerprint_pins_the_key_and_updates_need_no_confirmation() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    let key_id = setup.signer.public.key_id();
+    let report = import_folder(
+        &mut setup.store,
+        &kit,
+        &Trust::Fingerprint(key_id),
+        NOW,
+        &Limits::default(),
+    )
+    .expect("a kit whose embedded key has the confirmed fingerprint should import");
+    assert_eq!(report.key_id, key_id.to_string(), "the report should name the key");
+    assert_eq!(
+        kit::list_kits(&setup.store).unwrap()[0].key_id,
+        key_id.to_string(),
+        "the library should show the pinned key's fingerprint"
+    );
+    let newer = setup.variant("newer", set_version(V + 1));
+    let update = import_folder(
+        &mut setup.store,
+        &newer,
+        &Trust::KnownOnly,
+        NOW + 60,
+        &Limits::default(),
+    )
+    .expect("an update signed by the pinned key needs no new confirmation");
+    assert_eq!(update.outcome, ImportOutcome::Updated(V), "it should be an update");
+}
+
+#[test]
+fn inspect_shows_publisher_fingerprint_and_whether_the_key_is_already_trusted() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    let first = kit::inspect(&kit, &setup.store, &Limits::default()).unwrap();
+    assert_eq!(
+        (first.kit_id.as_str(), first.publisher.as_str(), first.version),
+        (kit::demo::KIT_ID, "Relais", V),
+        "inspect should read who publishes which version"
+    );
+    assert_eq!(first.key_id, setup.signer.public.key_id().to_string());
+    assert_eq!(first.pinned, kit::PinState::New, "nothing is pinned yet");
+    assert_eq!(first.installed_version, None);
+    assert_eq!(first.assets, 6, "six assets would be installed");
+    assert!(first.bytes > 100_000, "the assets' bytes should be summed, got {}", first.bytes);
+    assert!(
+        kit::list_kits(&setup.store).unwrap().is_empty(),
+        "inspect must not install anything"
+    );
+    let json = serde_json::to_value(&first).unwrap();
+    assert_eq!(json["pinned"], "new", "PinState should serialize in snake_case");
+
+    setup.import(&kit).unwrap();
+    let again = kit::inspect(&kit, &setup.store, &Limits::default()).unwrap();
+    assert_eq!(again.pinned, kit::PinState::Same);
+    assert_eq!(again.installed_version, Some(V));
+
+    let other = Signer::new();
+    let impostor = setup.tmp.path().join("impostor");
+    copy_dir(&setup.kit, &impostor);
+    edit_manifest(&impostor, |m| {
+        m["version"] = (V + 1).into();
+        m["public_key"] = other.public.to_base64().into();
+    });
+    other.sign(&impostor);
+    let impostor = kit::inspect(&impostor, &setup.store, &Limits::default()).unwrap();
+    assert_eq!(
+        impostor.pinned,
+        kit::PinState::Different,
+        "a kit signed by another key than the pinned one should be flagged"
+    );
+}
+
+#[test]
+fn a_retracted_asset_leaves_the_library_and_the_report_says_which_and_why() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    let retracted_id = listed_ids(&setup.store)[1].clone();
+    let retracted_sha = kit::find_asset(&setup.store, kit::demo::KIT_ID, &retracted_id)
+        .unwrap()
+        .entry
+        .sha256;
+    let newer = setup.variant("retracted", |m| {
+        m["version"] = (V + 1).into();
+        m["assets"][1]["retracted"] = serde_json::json!({
+            "reason": {"fr": "Visuel retiré à la demande de l'auteur.", "en": "Withdrawn."}
+        });
+    });
+    let report = setup.import(&newer).expect("the update should import");
+    assert_eq!(report.retracted.len(), 1, "one asset was withdrawn: {report:?}");
+    assert_eq!(report.retracted[0].asset_id, retracted_id);
+    assert_eq!(
+        report.retracted[0].reason.fr,
+        "Visuel retiré à la demande de l'auteur.",
+        "the volunteer should be told why"
+    );
+    assert_eq!(report.assets, 5, "five assets remain");
+    assert!(
+        !listed_ids(&setup.store).contains(&retracted_id),
+        "a retracted asset should vanish from the library"
+    );
+    assert!(
+        matches!(
+            kit::find_asset(&setup.store, kit::demo::KIT_ID, &retracted_id),
+            Err(Error::AssetNotFound { .. })
+        ),
+        "a retracted asset can no longer be opened for export"
+    );
+    assert!(
+        !setup.store.blobs().contains(&retracted_sha),
+        "the withdrawn asset's blob, used by nothing else, should be deleted"
+    );
+}
+
+#[test]
+fn expired_and_not_yet_valid_assets_are_listed_with_the_date_that_applies() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("dated", |m| {
+        m["expires_at"] = kit::format_rfc3339(NOW + 86_400 * 30).into();
+        m["assets"][0]["expires_at"] = kit::format_rfc3339(NOW - 3_600).into();
+        m["assets"][1]["valid_from"] = kit::format_rfc3339(NOW + 3_600).into();
+        // An asset window longer than the kit's: the kit's end applies.
+        m["assets"][2]["expires_at"] = kit::format_rfc3339(NOW + 86_400 * 365).into();
+    });
+    setup.import(&variant).unwrap();
+    let states: Vec<Value> = kit::list_assets(&setup.store, NOW)
+        .unwrap()
+        .iter()
+        .map(|asset| serde_json::to_value(&asset.availability).unwrap())
+        .collect();
+    assert_eq!(
+        states[0],
+        serde_json::json!({"state": "expired", "since": kit::format_rfc3339(NOW - 3_600)})
+    );
+    assert_eq!(
+        states[1],
+        serde_json::json!({"state": "not_yet", "from": kit::format_rfc3339(NOW + 3_600)})
+    );
+    assert_eq!(states[2], serde_json::json!({"state": "available"}));
+    let later = kit::list_assets(&setup.store, NOW + 86_400 * 31).unwrap();
+    assert_eq!(
+        serde_json::to_value(&later[2].availability).unwrap(),
+        serde_json::json!({"state": "expired", "since": kit::format_rfc3339(NOW + 86_400 * 30)}),
+        "the kit's own expiry applies to every asset"
+    );
+    assert_eq!(
+        kit::list_kits(&setup.store).unwrap()[0].expires_at.as_deref(),
+        Some(kit::format_rfc3339(NOW + 86_400 * 30).as_str()),
+        "the kit summary should carry its expiry"
+    );
+}
+
+#[test]
+fn blackout_windows_are_stored_for_the_queue() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("silence", |m| {
+        m["blackouts"] = serde_json::json!([{
+            "start": "2027-06-12T22:00:00Z",
+            "end": "2027-06-13T18:00:00Z",
+            "reason": {"fr": "Silence électoral", "en": "Electoral silence"}
+        }]);
+    });
+    setup.import(&variant).unwrap();
+    let blackouts = kit::blackouts(&setup.store, kit::demo::KIT_ID).unwrap();
+    assert_eq!(blackouts.len(), 1, "the one blackout should be stored");
+    assert_eq!(blackouts[0].start, "2027-06-12T22:00:00Z");
+    assert_eq!(blackouts[0].reason.fr, "Silence électoral");
+    assert!(matches!(
+        kit::blackouts(&setup.store, "inconnu"),
+        Err(Error::KitNotFound { .. })
+    ));
+}
+
+#[test]
+fn removing_a_kit_forgets_its_key_and_deletes_only_blobs_no_other_kit_uses() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    let twin = setup.variant("twin", |m| m["id"] = "jumeau".into());
+    setup.import(&twin).unwrap();
+    let blobs = setup.tmp.path().join("data").join("blobs");
+    let shared = blob_files(&blobs).len();
+
+    kit::remove_kit(&mut setup.store, "jumeau").unwrap();
+    assert_eq!(
+        blob_files(&blobs).len(),
+        shared,
+        "blobs still used by the demo kit must stay"
+    );
+    assert_eq!(listed_ids(&setup.store).len(), 6, "the demo kit is untouched");
+
+    kit::remove_kit(&mut setup.store, kit::demo::KIT_ID).unwrap();
+    assert!(
+        blob_files(&blobs).is_empty(),
+        "with no kit left, no blob should remain: {:?}",
+        blob_files(&blobs)
+    );
+    assert!(kit::list_kits(&setup.store).unwrap().is_empty());
+    assert!(
+        matches!(
+            import_folder(&mut setup.store, &kit, &Trust::KnownOnly, NOW, &Limits::default()),
+            Err(Error::NotTrusted { .. })
+        ),
+        "a removed kit's key is forgotten: it needs confirming again"
+    );
+    assert!(matches!(
+        kit::remove_kit(&mut setup.store, "jumeau"),
+        Err(Error::KitNotFound { .. })
+    ));
+}
+
+#[test]
+fn thumbnails_are_reused_for_assets_with_the_same_bytes() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    // Point the installed asset at a marker thumbnail: a second kit listing the same
+    // bytes must reuse it rather than draw its own.
+    let first = &kit::list_assets(&setup.store, NOW).unwrap()[0];
+    let marker = setup.store.blobs().put(b"marker thumbnail").unwrap();
+    setup
+        .store
+        .conn()
+        .execute(
+            "UPDATE asset SET thumb_sha256 = ?1 WHERE sha256 = ?2",
+            (&marker, &first.entry.sha256),
+        )
+        .unwrap();
+    let twin = setup.variant("twin", |m| m["id"] = "jumeau".into());
+    setup.import(&twin).unwrap();
+    let reused = kit::find_asset(&setup.store, "jumeau", &first.entry.id).unwrap();
+    assert_eq!(
+        reused.thumb_sha256, marker,
+        "the cached thumbnail for these bytes should be reused"
+    );
+}
+
+#[test]
+fn a_kit_signed_by_another_key_than_the_pinned_one_is_refused_naming_both_keys() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    let other = Signer::new();
+    let newer = setup.tmp.path().join("rotated");
+    copy_dir(&setup.kit, &newer);
+    edit_manifest(&newer, |m| m["version"] = (V + 1).into());
+    other.sign(&newer);
+    let error = import_folder(
+        &mut setup.store,
+        &newer,
+        &Trust::Pinned(other.public.clone()),
+        NOW,
+        &Limits::default(),
+    )
+    .expect_err("a new key must never replace a pinned one silently");
+    let message = error.to_string();
+    match error {
+        Error::KeyChanged { pinned, offered, .. } => {
+            assert_eq!(pinned, setup.signer.public.key_id());
+            assert_eq!(offered, other.public.key_id());
+            assert!(
+                message.contains(&pinned.to_string()) && message.contains(&offered.to_string()),
+                "the message should name both fingerprints: {message}"
+            );
+        }
+        other => panic!("expected KeyChanged, got {other:?}"),
+    }
+}
+
+/// The embedded demo kit, unpacked into `dir` as the app would see it.
+fn embedded_demo(dir: &Path) -> PathBuf {
+    let file = dir.join("demo.relais");
+    std::fs::write(&file, kit::demo::SIGNED_KIT).unwrap();
+    let out = dir.join("demo");
+    std::fs::create_dir_all(&out).unwrap();
+    kit::archive::Archive::open(&file)
+        .unwrap()
+        .extract(&out, &Limits::default())
+        .unwrap();
+    out
+}
+
+#[test]
+fn the_embedded_demo_kit_verifies_with_its_key_and_with_the_minisign_program() {
+    let tmp = TempDir::new().unwrap();
+    let demo = embedded_demo(tmp.path());
+    let key = PublicKey::parse(kit::demo::PUBLIC_KEY).unwrap();
+    let verified = kit::verify_folder(&demo, Some(&key), &Limits::default(), &mut |_| {})
+        .expect("the embedded demo kit should verify with the embedded key");
+    assert_eq!(verified.manifest.version, kit::demo::VERSION, "embedded kit and VERSION agree");
+    let pub_file = tmp.path().join("demo.pub");
+    std::fs::write(&pub_file, kit::demo::PUBLIC_KEY).unwrap();
+    let output = std::process::Command::new("minisign")
+        .arg("-Vm")
+        .arg(demo.join(MANIFEST_FILE))
+        .arg("-p")
+        .arg(&pub_file)
+        .output()
+        .expect("the minisign program should be installed (apt-get install minisign)");
+    assert!(
+        output.status.success(),
+        "minisign should accept the embedded demo kit: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[test]
+fn the_embedded_demo_kit_matches_a_fresh_drawing() {
+    let tmp = TempDir::new().unwrap();
+    let demo = embedded_demo(tmp.path());
+    let drawn = support::write_demo_kit(&tmp.path().join("drawn"));
+    let hashes = |dir: &Path| -> Vec<(String, String)> {
+        let manifest: Value =
+            serde_json::from_slice(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
+        manifest["assets"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| (a["id"].as_str().unwrap().to_owned(), a["sha256"].as_str().unwrap().to_owned()))
+            .collect()
+    };
+    assert_eq!(
+        hashes(&demo),
+        hashes(&drawn),
+        "the drawings changed since the demo kit was built: bump kit::demo::VERSION and run scripts/build-demo-kit.sh"
+    );
+}
