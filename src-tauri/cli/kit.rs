@@ -315,12 +315,8 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
         .map_err(kit_error)?;
     let mut out = std::io::stdout().lock();
     let mut print_error = None;
-    let result = kit::verify_folder(
-        folder,
-        key.as_ref(),
-        &Limits::default(),
-        &mut |passed| {
-            let line = match passed {
+    let result = kit::verify_folder(folder, key.as_ref(), &Limits::default(), &mut |passed| {
+        let line = match passed {
                 kit::Passed::Signature {
                     key_id,
                     trusted_comment,
@@ -339,11 +335,10 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
                     entry.kind.as_str()
                 ),
             };
-            if let Err(error) = writeln!(out, "{line}") {
-                print_error.get_or_insert(error);
-            }
-        },
-    );
+        if let Err(error) = writeln!(out, "{line}") {
+            print_error.get_or_insert(error);
+        }
+    });
     if let Some(error) = print_error {
         return Err(error.into());
     }
@@ -429,7 +424,11 @@ fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
                 summary.assets,
                 summary.title.get("fr"),
                 summary.publisher,
-                if summary.key_id.is_empty() { "-" } else { &summary.key_id }
+                if summary.key_id.is_empty() {
+                    "-"
+                } else {
+                    &summary.key_id
+                }
             )?;
         }
     }

@@ -66,7 +66,9 @@ impl Archive {
                 return Err(refuse("its name is not UTF-8"));
             };
             let kind = entry.unix_mode().map(|mode| mode & S_IFMT);
-            if entry.is_symlink() || kind.is_some_and(|kind| kind != 0 && kind != S_IFREG && kind != S_IFDIR) {
+            if entry.is_symlink()
+                || kind.is_some_and(|kind| kind != 0 && kind != S_IFREG && kind != S_IFDIR)
+            {
                 return Err(refuse("links and special files are not allowed in a kit"));
             }
             if entry.encrypted() {
@@ -168,11 +170,13 @@ impl Archive {
             let mut limited = (&mut entry).take(limit + 1);
             let mut written: u64 = 0;
             loop {
-                let read = limited.read(&mut buffer).map_err(|error| Error::ArchiveEntry {
-                    path: path.clone(),
-                    entry: name.clone(),
-                    problem: format!("cannot unpack it ({error})"),
-                })?;
+                let read = limited
+                    .read(&mut buffer)
+                    .map_err(|error| Error::ArchiveEntry {
+                        path: path.clone(),
+                        entry: name.clone(),
+                        problem: format!("cannot unpack it ({error})"),
+                    })?;
                 if read == 0 {
                     break;
                 }

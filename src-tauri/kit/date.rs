@@ -124,7 +124,11 @@ mod tests {
     #[test]
     fn publication_dates_are_utc_calendar_dates() {
         assert_eq!(format_rfc3339(0), "1970-01-01T00:00:00Z");
-        assert_eq!(format_rfc3339(951_782_400), "2000-02-29T00:00:00Z", "leap day");
+        assert_eq!(
+            format_rfc3339(951_782_400),
+            "2000-02-29T00:00:00Z",
+            "leap day"
+        );
         assert_eq!(format_rfc3339(1_790_000_000), "2026-09-21T14:13:20Z");
     }
 

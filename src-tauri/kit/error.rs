@@ -103,7 +103,9 @@ pub enum Error {
     NotAKit { path: PathBuf },
     #[error("no kit `{kit}` in the library.")]
     KitNotFound { kit: String },
-    #[error("cannot use the staging folder {path} ({source}). Check free space in the data folder.")]
+    #[error(
+        "cannot use the staging folder {path} ({source}). Check free space in the data folder."
+    )]
     Staging {
         path: PathBuf,
         #[source]

@@ -72,8 +72,7 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
     Ok(kits)
 }
 
-const ASSET_COLUMNS: &str =
-    "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at
+const ASSET_COLUMNS: &str = "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at
      FROM asset a JOIN kit k ON k.id = a.kit_id";
 
 fn asset_from_row(row: &Row<'_>, now_unix: i64) -> rusqlite::Result<Option<AssetSummary>> {
@@ -108,7 +107,10 @@ fn availability(from: [Option<&str>; 2], until: [Option<&str>; 2], now_unix: i64
     fn dated(value: Option<&str>) -> Option<(i64, &str)> {
         value.and_then(|text| Some((parse_rfc3339(text)?, text)))
     }
-    let until = until.into_iter().filter_map(dated).min_by_key(|(at, _)| *at);
+    let until = until
+        .into_iter()
+        .filter_map(dated)
+        .min_by_key(|(at, _)| *at);
     if let Some((at, text)) = until {
         if now_unix >= at {
             return Availability::Expired {

@@ -299,7 +299,11 @@ impl Manifest {
             if asset.width == 0 || asset.height == 0 {
                 return Err(field(at("width"), "width and height must be at least 1"));
             }
-            window(&asset.valid_from, &asset.expires_at, &format!("assets[{index}]."))?;
+            window(
+                &asset.valid_from,
+                &asset.expires_at,
+                &format!("assets[{index}]."),
+            )?;
             for (zone_index, zone) in asset.zones.iter().enumerate() {
                 let at = |name: &str| format!("assets[{index}].zones[{zone_index}].{name}");
                 let z = zone.zone;
@@ -379,7 +383,10 @@ fn file_fields(
         ));
     }
     if file == super::MANIFEST_FILE || file == super::signature::SIGNATURE_FILE {
-        return Err(field("file", "names kit.json or its signature, not a kit file"));
+        return Err(field(
+            "file",
+            "names kit.json or its signature, not a kit file",
+        ));
     }
     if !super::blob::is_sha256_hex(sha256) {
         return Err(field("sha256", "must be 64 lowercase hexadecimal digits"));
@@ -400,10 +407,7 @@ fn is_identifier(value: &str) -> bool {
 /// Forward slashes only, no absolute paths, no `..`, nothing a zip or URL could use to
 /// escape the kit folder.
 pub(crate) fn is_safe_relative_path(value: &str) -> bool {
-    if value.is_empty()
-        || value.len() > 255
-        || value.contains(['\\', '\0', ':'])
-    {
+    if value.is_empty() || value.len() > 255 || value.contains(['\\', '\0', ':']) {
         return false;
     }
     Path::new(value)

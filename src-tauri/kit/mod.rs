@@ -18,8 +18,8 @@ mod trust;
 mod verify;
 
 pub use blob::BlobStore;
-pub use error::Error;
 pub use date::{format_rfc3339, parse_rfc3339};
+pub use error::Error;
 pub use import::{import_folder, import_path, ImportOutcome, ImportReport, RetractedAsset};
 pub use inspect::{inspect, Inspection};
 pub use library::{

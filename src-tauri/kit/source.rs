@@ -289,11 +289,9 @@ pub fn build(
             .map(|font| font.file.clone())
             .chain(manifest.assets.iter().map(|asset| asset.file.clone()))
             .collect();
-        super::archive::write(staging.path(), &files, out_dir).map_err(|source| {
-            Error::Write {
-                path: out_dir.to_path_buf(),
-                source,
-            }
+        super::archive::write(staging.path(), &files, out_dir).map_err(|source| Error::Write {
+            path: out_dir.to_path_buf(),
+            source,
         })?;
         return Ok(BuildReport {
             kit_id: manifest.id,
@@ -572,4 +570,3 @@ fn self_check(error: impl std::fmt::Display) -> Error {
         detail: error.to_string(),
     }
 }
-

@@ -63,12 +63,16 @@ fn gif_bytes(width: u16, height: u16, frames: usize) -> Vec<u8> {
         let mut encoder = gif::Encoder::new(&mut out, width, height, &palette).unwrap();
         encoder.set_repeat(gif::Repeat::Infinite).unwrap();
         for index in 0..frames {
-            let mut frame = gif::Frame::default();
-            frame.width = width;
-            frame.height = height;
-            frame.delay = 5;
-            frame.buffer =
-                std::borrow::Cow::Owned(vec![(index % 256) as u8; width as usize * height as usize]);
+            let frame = gif::Frame {
+                width,
+                height,
+                delay: 5,
+                buffer: std::borrow::Cow::Owned(vec![
+                    (index % 256) as u8;
+                    width as usize * height as usize
+                ]),
+                ..gif::Frame::default()
+            };
             encoder.write_frame(&frame).unwrap();
         }
     }
@@ -109,7 +113,13 @@ fn zip_folder(dir: &Path, out: &Path, extra: impl FnOnce(&mut zip::ZipWriter<std
 
 /// Overwrites, in both the local and the central header of entry `name`, the 4 bytes
 /// at `local_offset` / `central_offset` (relative to each header) with `value`.
-fn patch_headers(zip: &mut [u8], name: &[u8], local_offset: usize, central_offset: usize, value: &[u8]) {
+fn patch_headers(
+    zip: &mut [u8],
+    name: &[u8],
+    local_offset: usize,
+    central_offset: usize,
+    value: &[u8],
+) {
     let mut patched = 0;
     for position in 0..zip.len().saturating_sub(46) {
         let (name_at, offset) = match &zip[position..position + 4] {
@@ -199,7 +209,11 @@ impl Bench {
     }
 
     /// The good kit zipped with `extra` entries.
-    fn zipped(&self, name: &str, extra: impl FnOnce(&mut zip::ZipWriter<std::fs::File>)) -> PathBuf {
+    fn zipped(
+        &self,
+        name: &str,
+        extra: impl FnOnce(&mut zip::ZipWriter<std::fs::File>),
+    ) -> PathBuf {
         let out = self.path(name);
         zip_folder(&self.good, &out, extra);
         out
@@ -230,11 +244,7 @@ fn stored() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
 }
 
-fn case(
-    name: &'static str,
-    make: fn(&Bench) -> PathBuf,
-    expect: fn(&Error) -> bool,
-) -> Case {
+fn case(name: &'static str, make: fn(&Bench) -> PathBuf, expect: fn(&Error) -> bool) -> Case {
     Case {
         name,
         make,
@@ -272,7 +282,8 @@ fn cases() -> Vec<Case> {
             "signature that is not minisign",
             |b| {
                 let dir = b.copy("garbled");
-                std::fs::write(dir.join("kit.json.minisig"), "untrusted comment: x\nAAAA\n").unwrap();
+                std::fs::write(dir.join("kit.json.minisig"), "untrusted comment: x\nAAAA\n")
+                    .unwrap();
                 dir
             },
             |e| matches!(e, Error::Signature(SigError::SignatureMalformed { .. })),
@@ -308,7 +319,16 @@ fn cases() -> Vec<Case> {
             ..case(
                 "rollback to an older version",
                 |b| b.edited("v1", |m| m["version"] = 1.into()),
-                |e| matches!(e, Error::Rollback { installed: 2, offered: 1, .. }),
+                |e| {
+                    matches!(
+                        e,
+                        Error::Rollback {
+                            installed: 2,
+                            offered: 1,
+                            ..
+                        }
+                    )
+                },
             )
         },
         Case {
@@ -367,44 +387,54 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "zip entry escaping with ../",
-            |b| b.zipped("escape.relais", |z| {
-                z.start_file("../x.png", stored()).unwrap();
-                z.write_all(b"x").unwrap();
-            }),
+            |b| {
+                b.zipped("escape.relais", |z| {
+                    z.start_file("../x.png", stored()).unwrap();
+                    z.write_all(b"x").unwrap();
+                })
+            },
             |e| matches!(e, Error::ArchiveEntry { entry, .. } if entry == "../x.png"),
         ),
         case(
             "absolute zip path",
-            |b| b.zipped("absolute.relais", |z| {
-                z.start_file("/tmp/relais-abs.png", stored()).unwrap();
-                z.write_all(b"x").unwrap();
-            }),
+            |b| {
+                b.zipped("absolute.relais", |z| {
+                    z.start_file("/tmp/relais-abs.png", stored()).unwrap();
+                    z.write_all(b"x").unwrap();
+                })
+            },
             |e| matches!(e, Error::ArchiveEntry { .. }),
         ),
         case(
             "symlink entry",
-            |b| b.zipped("symlink.relais", |z| {
-                z.add_symlink("link.png", "/etc/passwd", stored()).unwrap();
-            }),
+            |b| {
+                b.zipped("symlink.relais", |z| {
+                    z.add_symlink("link.png", "/etc/passwd", stored()).unwrap();
+                })
+            },
             |e| matches!(e, Error::ArchiveEntry { entry, .. } if entry == "link.png"),
         ),
         case(
             "too many entries",
-            |b| b.zipped("many.relais", |z| {
-                for index in 0..=kit::archive::MAX_ENTRIES {
-                    z.start_file(format!("e/{index}"), stored()).unwrap();
-                }
-            }),
+            |b| {
+                b.zipped("many.relais", |z| {
+                    for index in 0..=kit::archive::MAX_ENTRIES {
+                        z.start_file(format!("e/{index}"), stored()).unwrap();
+                    }
+                })
+            },
             |e| matches!(e, Error::ArchiveTooManyEntries { .. }),
         ),
         Case {
             limits: small_files,
             ..case(
                 "an entry unpacking to more bytes than allowed",
-                |b| b.zipped("big.relais", |z| {
-                    z.start_file("filler.bin", deflated()).unwrap();
-                    z.write_all(&vec![0u8; 4 * 1024 * 1024]).unwrap();
-                }),
+                |b| {
+                    b.zipped("big.relais", |z| {
+                        z.start_file("filler.bin", deflated()).unwrap();
+                        z.write_all(&vec![0u8; 4 * 1024 * 1024]).unwrap();
+                    })
+                },
                 |e| matches!(e, Error::ArchiveTooLarge { entry, .. } if entry == "filler.bin"),
             )
         },
@@ -485,7 +515,11 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "`..` in a kit.json file path",
-            |b| b.edited("dotdot", |m| m["assets"][0]["file"] = "../poster.png".into()),
+            |b| {
+                b.edited("dotdot", |m| {
+                    m["assets"][0]["file"] = "../poster.png".into()
+                })
+            },
             |e| matches!(e, Error::Field { field, .. } if field == "assets[0].file"),
         ),
         case(
@@ -515,8 +549,14 @@ fn cases() -> Vec<Case> {
             |b| {
                 let dir = b.copy("pixels");
                 let mut png = support::PNG_SIGNATURE.to_vec();
-                png.extend(support::png_chunk(b"IHDR", &support::ihdr_rgba(60_000, 60_000)));
-                png.extend(support::png_chunk(b"IDAT", &support::zlib_stored(&[0u8; 64])));
+                png.extend(support::png_chunk(
+                    b"IHDR",
+                    &support::ihdr_rgba(60_000, 60_000),
+                ));
+                png.extend(support::png_chunk(
+                    b"IDAT",
+                    &support::zlib_stored(&[0u8; 64]),
+                ));
                 png.extend(support::png_chunk(b"IEND", &[]));
                 swap_asset(&dir, &b.signer, 0, &png, (60_000, 60_000));
                 dir
@@ -540,16 +580,24 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "blackout ending before it starts",
-            |b| b.edited("blackout", |m| m["blackouts"] = json!([{
-                "start": "2026-06-29T22:00:00Z", "end": "2026-06-28T18:00:00Z"
-            }])),
+            |b| {
+                b.edited("blackout", |m| {
+                    m["blackouts"] = json!([{
+                        "start": "2026-06-29T22:00:00Z", "end": "2026-06-28T18:00:00Z"
+                    }])
+                })
+            },
             |e| matches!(e, Error::Field { field, .. } if field == "blackouts[0].end"),
         ),
         case(
             "zone referring to an unknown style",
-            |b| b.edited("style", |m| m["assets"][0]["zones"] = json!([{
-                "x": 0.1, "y": 0.7, "width": 0.8, "height": 0.2, "style_id": "nope"
-            }])),
+            |b| {
+                b.edited("style", |m| {
+                    m["assets"][0]["zones"] = json!([{
+                        "x": 0.1, "y": 0.7, "width": 0.8, "height": 0.2, "style_id": "nope"
+                    }])
+                })
+            },
             |e| matches!(e, Error::Field { field, .. } if field == "assets[0].zones[0].style_id"),
         ),
         case(
@@ -602,14 +650,23 @@ fn cases() -> Vec<Case> {
 fn every_bad_kit_is_refused_with_its_own_error_and_the_data_folder_untouched() {
     let bench = Bench::new();
     let cases = cases();
-    assert!(cases.len() >= 25, "the suite should cover at least 25 bad kits");
+    assert!(
+        cases.len() >= 25,
+        "the suite should cover at least 25 bad kits"
+    );
     let mut failures = Vec::new();
     for case in &cases {
         let data = TempDir::new().unwrap();
         let mut store = Store::open(data.path()).unwrap();
         if case.preinstall {
-            import_path(&mut store, &bench.good, &pinned(&bench), NOW, &Limits::default())
-                .expect("the good kit should install");
+            import_path(
+                &mut store,
+                &bench.good,
+                &pinned(&bench),
+                NOW,
+                &Limits::default(),
+            )
+            .expect("the good kit should install");
         }
         let input = (case.make)(&bench);
         let before = snapshot(data.path());

@@ -321,7 +321,11 @@ fn a_newer_version_of_an_installed_kit_is_reported_as_an_update() {
         1,
         "an update should replace the kit, not add a second one"
     );
-    assert_eq!(kits[0].version, V + 1, "the library should now hold the new version");
+    assert_eq!(
+        kits[0].version,
+        V + 1,
+        "the library should now hold the new version"
+    );
 }
 
 /// Installs the demo kit, then imports `variant` expecting a refusal; the library must
@@ -551,7 +555,11 @@ fn a_first_import_confirmed_by_fingerprint_pins_the_key_and_updates_need_no_conf
         &Limits::default(),
     )
     .expect("a kit whose embedded key has the confirmed fingerprint should import");
-    assert_eq!(report.key_id, key_id.to_string(), "the report should name the key");
+    assert_eq!(
+        report.key_id,
+        key_id.to_string(),
+        "the report should name the key"
+    );
     assert_eq!(
         kit::list_kits(&setup.store).unwrap()[0].key_id,
         key_id.to_string(),
@@ -566,7 +574,11 @@ fn a_first_import_confirmed_by_fingerprint_pins_the_key_and_updates_need_no_conf
         &Limits::default(),
     )
     .expect("an update signed by the pinned key needs no new confirmation");
-    assert_eq!(update.outcome, ImportOutcome::Updated(V), "it should be an update");
+    assert_eq!(
+        update.outcome,
+        ImportOutcome::Updated(V),
+        "it should be an update"
+    );
 }
 
 #[test]
@@ -575,7 +587,11 @@ fn inspect_shows_publisher_fingerprint_and_whether_the_key_is_already_trusted() 
     let kit = setup.kit.clone();
     let first = kit::inspect(&kit, &setup.store, &Limits::default()).unwrap();
     assert_eq!(
-        (first.kit_id.as_str(), first.publisher.as_str(), first.version),
+        (
+            first.kit_id.as_str(),
+            first.publisher.as_str(),
+            first.version
+        ),
         (kit::demo::KIT_ID, "Relais", V),
         "inspect should read who publishes which version"
     );
@@ -583,13 +599,20 @@ fn inspect_shows_publisher_fingerprint_and_whether_the_key_is_already_trusted() 
     assert_eq!(first.pinned, kit::PinState::New, "nothing is pinned yet");
     assert_eq!(first.installed_version, None);
     assert_eq!(first.assets, 6, "six assets would be installed");
-    assert!(first.bytes > 100_000, "the assets' bytes should be summed, got {}", first.bytes);
+    assert!(
+        first.bytes > 100_000,
+        "the assets' bytes should be summed, got {}",
+        first.bytes
+    );
     assert!(
         kit::list_kits(&setup.store).unwrap().is_empty(),
         "inspect must not install anything"
     );
     let json = serde_json::to_value(&first).unwrap();
-    assert_eq!(json["pinned"], "new", "PinState should serialize in snake_case");
+    assert_eq!(
+        json["pinned"], "new",
+        "PinState should serialize in snake_case"
+    );
 
     setup.import(&kit).unwrap();
     let again = kit::inspect(&kit, &setup.store, &Limits::default()).unwrap();
@@ -629,11 +652,14 @@ fn a_retracted_asset_leaves_the_library_and_the_report_says_which_and_why() {
         });
     });
     let report = setup.import(&newer).expect("the update should import");
-    assert_eq!(report.retracted.len(), 1, "one asset was withdrawn: {report:?}");
+    assert_eq!(
+        report.retracted.len(),
+        1,
+        "one asset was withdrawn: {report:?}"
+    );
     assert_eq!(report.retracted[0].asset_id, retracted_id);
     assert_eq!(
-        report.retracted[0].reason.fr,
-        "Visuel retiré à la demande de l'auteur.",
+        report.retracted[0].reason.fr, "Visuel retiré à la demande de l'auteur.",
         "the volunteer should be told why"
     );
     assert_eq!(report.assets, 5, "five assets remain");
@@ -686,7 +712,9 @@ fn expired_and_not_yet_valid_assets_are_listed_with_the_date_that_applies() {
         "the kit's own expiry applies to every asset"
     );
     assert_eq!(
-        kit::list_kits(&setup.store).unwrap()[0].expires_at.as_deref(),
+        kit::list_kits(&setup.store).unwrap()[0]
+            .expires_at
+            .as_deref(),
         Some(kit::format_rfc3339(NOW + 86_400 * 30).as_str()),
         "the kit summary should carry its expiry"
     );
@@ -729,7 +757,11 @@ fn removing_a_kit_forgets_its_key_and_deletes_only_blobs_no_other_kit_uses() {
         shared,
         "blobs still used by the demo kit must stay"
     );
-    assert_eq!(listed_ids(&setup.store).len(), 6, "the demo kit is untouched");
+    assert_eq!(
+        listed_ids(&setup.store).len(),
+        6,
+        "the demo kit is untouched"
+    );
 
     kit::remove_kit(&mut setup.store, kit::demo::KIT_ID).unwrap();
     assert!(
@@ -740,7 +772,13 @@ fn removing_a_kit_forgets_its_key_and_deletes_only_blobs_no_other_kit_uses() {
     assert!(kit::list_kits(&setup.store).unwrap().is_empty());
     assert!(
         matches!(
-            import_folder(&mut setup.store, &kit, &Trust::KnownOnly, NOW, &Limits::default()),
+            import_folder(
+                &mut setup.store,
+                &kit,
+                &Trust::KnownOnly,
+                NOW,
+                &Limits::default()
+            ),
             Err(Error::NotTrusted { .. })
         ),
         "a removed kit's key is forgotten: it needs confirming again"
@@ -797,7 +835,9 @@ fn a_kit_signed_by_another_key_than_the_pinned_one_is_refused_naming_both_keys()
     .expect_err("a new key must never replace a pinned one silently");
     let message = error.to_string();
     match error {
-        Error::KeyChanged { pinned, offered, .. } => {
+        Error::KeyChanged {
+            pinned, offered, ..
+        } => {
             assert_eq!(pinned, setup.signer.public.key_id());
             assert_eq!(offered, other.public.key_id());
             assert!(
@@ -829,7 +869,11 @@ fn the_embedded_demo_kit_verifies_with_its_key_and_with_the_minisign_program() {
     let key = PublicKey::parse(kit::demo::PUBLIC_KEY).unwrap();
     let verified = kit::verify_folder(&demo, Some(&key), &Limits::default(), &mut |_| {})
         .expect("the embedded demo kit should verify with the embedded key");
-    assert_eq!(verified.manifest.version, kit::demo::VERSION, "embedded kit and VERSION agree");
+    assert_eq!(
+        verified.manifest.version,
+        kit::demo::VERSION,
+        "embedded kit and VERSION agree"
+    );
     let pub_file = tmp.path().join("demo.pub");
     std::fs::write(&pub_file, kit::demo::PUBLIC_KEY).unwrap();
     let output = std::process::Command::new("minisign")
@@ -858,7 +902,12 @@ fn the_embedded_demo_kit_matches_a_fresh_drawing() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|a| (a["id"].as_str().unwrap().to_owned(), a["sha256"].as_str().unwrap().to_owned()))
+            .map(|a| {
+                (
+                    a["id"].as_str().unwrap().to_owned(),
+                    a["sha256"].as_str().unwrap().to_owned(),
+                )
+            })
             .collect()
     };
     assert_eq!(

@@ -620,3 +620,248 @@ fn build_refuses_to_overwrite_a_non_empty_output_folder() {
         "build into an existing empty folder",
     );
 }
+
+impl Organizer {
+    /// `relais kit import` into this organizer's test data folder.
+    fn import(&self, source: &Path, trust: Option<&str>, json: bool) -> Output {
+        let mut command = self.relais();
+        command
+            .arg("--data-dir")
+            .arg(self.path("data"))
+            .args(["kit", "import"])
+            .arg(source);
+        if let Some(trust) = trust {
+            command.args(["--trust", trust]);
+        }
+        if json {
+            command.arg("--json");
+        }
+        command.output().unwrap()
+    }
+
+    fn kits(&self) -> Vec<serde_json::Value> {
+        let output = self
+            .relais()
+            .arg("--data-dir")
+            .arg(self.path("data"))
+            .args(["kit", "list", "--json"])
+            .output()
+            .unwrap();
+        assert_success(&output, "list --json");
+        serde_json::from_slice(&output.stdout).expect("kit list --json should print JSON")
+    }
+}
+
+fn kit_ids(kits: &[serde_json::Value]) -> Vec<&str> {
+    kits.iter().map(|kit| kit["id"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_relais_file_round_trips_from_keygen_to_build_verify_and_import() {
+    let organizer = Organizer::new();
+    let (secret, public) = organizer.keygen("keys");
+    assert_success(
+        &organizer.build(&secret, "kit.relais"),
+        "build --out kit.relais",
+    );
+    assert!(
+        organizer.path("kit.relais").is_file(),
+        "build --out X.relais should write a single file"
+    );
+    assert!(
+        !support::entries(organizer.home.path())
+            .iter()
+            .any(|name| name.contains(".part") || name.starts_with(".relais-kit")),
+        "no temp file should be left beside the output"
+    );
+    let verified = organizer.verify("kit.relais", Some(&public));
+    assert_success(&verified, "verify kit.relais");
+    assert!(
+        stdout_of(&verified).contains("signature and all 2 files check out"),
+        "verify should report every check: {}",
+        stdout_of(&verified)
+    );
+    let key_id = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
+        .unwrap()
+        .key_id()
+        .to_string();
+    let output = organizer.import(&organizer.path("kit.relais"), Some(&key_id), true);
+    assert_success(&output, "import --trust FINGERPRINT --json");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["kit_id"], KIT_ID);
+    assert_eq!(report["outcome"], "installed");
+    assert_eq!(report["key_id"], key_id.as_str());
+    assert_eq!(report["assets"], 2);
+}
+
+#[test]
+fn importing_an_unknown_kit_without_trust_prints_the_fingerprint_and_the_command_to_confirm_it() {
+    let organizer = Organizer::new();
+    let (secret, public) = organizer.keygen("keys");
+    assert_success(&organizer.build(&secret, "kit.relais"), "build");
+    let key_id = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
+        .unwrap()
+        .key_id()
+        .to_string();
+    let kit = organizer.path("kit.relais");
+    let refused = organizer.import(&kit, None, false);
+    assert_failure_mentions(
+        &refused,
+        "an unknown kit without --trust",
+        &["Comité de soutien", KIT_ID, "version 2", &key_id, "--trust"],
+    );
+    assert!(
+        !kit_ids(&organizer.kits()).contains(&KIT_ID),
+        "nothing should be imported before the key is confirmed"
+    );
+    let stderr = stderr_of(&refused);
+    let command = stderr
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("relais "))
+        .expect("the error should show the command to run");
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(
+        args,
+        [
+            "kit",
+            "import",
+            kit.to_str().unwrap(),
+            "--trust",
+            key_id.as_str()
+        ],
+        "the printed command should be exactly the one to re-run"
+    );
+    let output = organizer
+        .relais()
+        .arg("--data-dir")
+        .arg(organizer.path("data"))
+        .args(&args)
+        .output()
+        .unwrap();
+    assert_success(&output, "the printed import command");
+    let kits = organizer.kits();
+    let imported = kits.iter().find(|kit| kit["id"] == KIT_ID).unwrap();
+    assert_eq!(
+        imported["key_id"],
+        key_id.as_str(),
+        "list --json shows the key"
+    );
+    assert_eq!(imported["version"], 2);
+    for field in [
+        "title",
+        "publisher",
+        "assets",
+        "installed_at",
+        "source_url",
+        "last_checked",
+        "expires_at",
+    ] {
+        assert!(
+            imported.get(field).is_some(),
+            "list --json should carry `{field}`"
+        );
+    }
+}
+
+#[test]
+fn a_public_key_given_to_trust_pins_it_and_remove_forgets_the_kit() {
+    let organizer = Organizer::new();
+    let (secret, public) = organizer.keygen("keys");
+    assert_success(&organizer.build(&secret, "out"), "build into a folder");
+    let output = organizer.import(
+        &organizer.path("out"),
+        Some(public.to_str().unwrap()),
+        false,
+    );
+    assert_success(&output, "import FOLDER --trust PUBFILE");
+    assert!(
+        stdout_of(&output).contains("installed"),
+        "{}",
+        stdout_of(&output)
+    );
+    let again = organizer.import(&organizer.path("out"), None, false);
+    assert_success(&again, "re-import of a pinned kit without --trust");
+    assert!(
+        stdout_of(&again).contains("unchanged"),
+        "{}",
+        stdout_of(&again)
+    );
+
+    let (other_secret, other_public) = organizer.keygen("other-keys");
+    std::fs::write(organizer.src().join("kit.toml"), kit_toml(3)).unwrap();
+    assert_success(
+        &organizer.build(&other_secret, "v3.relais"),
+        "build v3 with another key",
+    );
+    let refused = organizer.import(
+        &organizer.path("v3.relais"),
+        Some(other_public.to_str().unwrap()),
+        false,
+    );
+    assert_failure_mentions(
+        &refused,
+        "a pinned kit signed by another key",
+        &[KIT_ID, "remove"],
+    );
+
+    let removed = organizer
+        .relais()
+        .arg("--data-dir")
+        .arg(organizer.path("data"))
+        .args(["kit", "remove", KIT_ID])
+        .output()
+        .unwrap();
+    assert_success(&removed, "remove");
+    assert!(
+        !kit_ids(&organizer.kits()).contains(&KIT_ID),
+        "the kit should be gone"
+    );
+    let missing = organizer
+        .relais()
+        .arg("--data-dir")
+        .arg(organizer.path("data"))
+        .args(["kit", "remove", KIT_ID])
+        .output()
+        .unwrap();
+    assert_failure_mentions(&missing, "removing an absent kit", &[KIT_ID]);
+}
+
+#[test]
+fn importing_a_url_is_routed_to_sync_and_says_so_until_sync_lands() {
+    let organizer = Organizer::new();
+    let output = organizer.import(Path::new("https://example.invalid/kit/"), None, false);
+    assert!(!output.status.success(), "a URL import cannot succeed here");
+    assert!(
+        !stderr_of(&output).contains("neither a kit folder"),
+        "a URL must not be treated as a path: {}",
+        stderr_of(&output)
+    );
+}
+
+#[test]
+fn the_standard_minisign_program_accepts_the_kit_inside_a_relais_file() {
+    let Some(mut minisign) = system_minisign() else {
+        return;
+    };
+    let organizer = Organizer::new();
+    let (secret, public) = organizer.keygen("keys");
+    assert_success(&organizer.build(&secret, "kit.relais"), "build");
+    let unpacked = organizer.path("unpacked");
+    std::fs::create_dir_all(&unpacked).unwrap();
+    relais::kit::archive::Archive::open(&organizer.path("kit.relais"))
+        .unwrap()
+        .extract(&unpacked, &relais::render::Limits::default())
+        .unwrap();
+    let output = minisign
+        .arg("-Vm")
+        .arg(unpacked.join("kit.json"))
+        .arg("-p")
+        .arg(&public)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "minisign should verify kit.json from the .relais file: {}",
+        stderr_of(&output)
+    );
+}
