@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::import::{check, read_manifest};
+use super::import::{check, read_listed, read_manifest};
 use super::manifest::{AssetEntry, Manifest};
 use super::signature::{KeyId, PublicKey, Signature};
 use super::{Error, MANIFEST_FILE};
@@ -58,7 +58,10 @@ pub fn verify_folder(
         }
         None => on_pass(&Passed::SignatureWellFormed { key_id }),
     }
-    for entry in &manifest.assets {
+    for font in &manifest.fonts {
+        read_listed(folder, &font.file, font.size, &font.sha256)?;
+    }
+    for entry in manifest.assets.iter().filter(|entry| entry.retracted.is_none()) {
         check(folder, entry, limits)?;
         on_pass(&Passed::File { entry });
     }
