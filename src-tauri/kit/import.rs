@@ -309,7 +309,12 @@ fn open_listed(folder: &Path, file: &str) -> Result<File, Error> {
 
 /// The bytes of a listed file, read with a limit of its declared size, refused unless
 /// size and SHA-256 are exactly as listed.
-pub(crate) fn read_listed(folder: &Path, file: &str, size: u64, sha256: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn read_listed(
+    folder: &Path,
+    file: &str,
+    size: u64,
+    sha256: &str,
+) -> Result<Vec<u8>, Error> {
     let reader = open_listed(folder, file)?;
     let mut bytes = Vec::new();
     reader

@@ -61,7 +61,11 @@ pub fn verify_folder(
     for font in &manifest.fonts {
         read_listed(folder, &font.file, font.size, &font.sha256)?;
     }
-    for entry in manifest.assets.iter().filter(|entry| entry.retracted.is_none()) {
+    for entry in manifest
+        .assets
+        .iter()
+        .filter(|entry| entry.retracted.is_none())
+    {
         check(folder, entry, limits)?;
         on_pass(&Passed::File { entry });
     }

@@ -865,3 +865,115 @@ fn the_standard_minisign_program_accepts_the_kit_inside_a_relais_file() {
         stderr_of(&output)
     );
 }
+
+#[test]
+fn build_carries_fonts_styles_blackouts_validity_and_retraction_through_to_the_library() {
+    let organizer = Organizer::new();
+    let src = organizer.src();
+    std::fs::create_dir_all(src.join("fonts")).unwrap();
+    let font = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/render/fonts/Inter-Bold.otf"),
+    )
+    .unwrap();
+    std::fs::write(src.join("fonts/Inter-Bold.otf"), &font).unwrap();
+    std::fs::write(
+        src.join("kit.toml"),
+        format!(
+            r#"id = "{KIT_ID}"
+publisher = "Comité de soutien"
+version = 4
+title = {{ fr = "Municipales" }}
+expires_at = "2099-03-23T20:00:00+01:00"
+
+[[blackouts]]
+start = "2099-03-14T00:00:00+01:00"
+end = "2099-03-15T20:00:00+01:00"
+reason = {{ fr = "Silence électoral" }}
+
+[[fonts]]
+file = "fonts/Inter-Bold.otf"
+family = "Inter"
+
+[[styles]]
+id = "bandeau"
+name = {{ fr = "Bandeau" }}
+style = {{ face = "sans_bold", max_lines = 2 }}
+
+[[assets]]
+id = "partagez"
+kind = "image"
+file = "partagez.png"
+title = {{ fr = "Partagez !" }}
+valid_from = "2020-01-01T00:00:00Z"
+
+[[assets.zones]]
+x = 0.1
+y = 0.7
+width = 0.8
+height = 0.2
+style_id = "bandeau"
+movable = false
+
+[[assets]]
+id = "a-vos-urnes"
+kind = "animation"
+file = "{gif}"
+title = {{ fr = "À vos urnes" }}
+retracted = {{ reason = {{ fr = "Remplacé." }} }}
+"#,
+            gif = support::DEMO_GIF
+        ),
+    )
+    .unwrap();
+    let (secret, public) = organizer.keygen("keys");
+    assert_success(
+        &organizer.build(&secret, "full.relais"),
+        "build with every field",
+    );
+    let output = organizer.import(
+        &organizer.path("full.relais"),
+        Some(public.to_str().unwrap()),
+        true,
+    );
+    assert_success(&output, "import");
+
+    let store = relais::db::Store::open(&organizer.path("data")).unwrap();
+    let now = 1_790_000_000;
+    let assets: Vec<_> = relais::kit::list_assets(&store, now)
+        .unwrap()
+        .into_iter()
+        .filter(|asset| asset.kit_id == KIT_ID)
+        .collect();
+    assert_eq!(assets.len(), 1, "the retracted asset is not in the library");
+    let zone = &assets[0].entry.zones[0];
+    assert_eq!(zone.style_id.as_deref(), Some("bandeau"));
+    assert!(!zone.movable, "movable = false should survive the build");
+    let blackouts = relais::kit::blackouts(&store, KIT_ID).unwrap();
+    assert_eq!(blackouts[0].reason.fr, "Silence électoral");
+    assert!(
+        store.blobs().contains(&support::sha256_hex(&font)),
+        "the kit's font should be stored, checked by its hash"
+    );
+    let kits = relais::kit::list_kits(&store).unwrap();
+    let summary = kits.iter().find(|kit| kit.id == KIT_ID).unwrap();
+    assert_eq!(
+        summary.expires_at.as_deref(),
+        Some("2099-03-23T20:00:00+01:00")
+    );
+}
+
+#[test]
+fn build_refuses_a_date_without_a_time_zone_naming_the_field() {
+    let organizer = Organizer::new();
+    let toml = kit_toml(2).replace(
+        "[[assets.zones]]",
+        "expires_at = \"2026-06-30 20:00\"\n\n[[assets.zones]]",
+    );
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    let (secret, _) = organizer.keygen("keys");
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "a date without a zone",
+        &["assets[0].expires_at", "RFC 3339"],
+    );
+}
