@@ -31,7 +31,7 @@ pub use manifest::{
     NamedStyle, Retraction, FORMAT_MAJOR,
 };
 pub use signature::{KeyId, PublicKey};
-pub use trust::{pinned_key, PinState, Trust};
+pub use trust::{authenticate, pinned_key, PinState, Trust};
 pub use verify::{verify_folder, Passed, Verified};
 
 /// The manifest's file name inside a kit folder.
