@@ -916,3 +916,46 @@ fn the_embedded_demo_kit_matches_a_fresh_drawing() {
         "the drawings changed since the demo kit was built: bump kit::demo::VERSION and run scripts/build-demo-kit.sh"
     );
 }
+
+#[test]
+fn a_disk_failure_while_storing_an_update_leaves_the_installed_version_usable() {
+    let mut setup = Setup::new();
+    let kit = setup.kit.clone();
+    setup.import(&kit).unwrap();
+    let before = setup.library();
+
+    let new_png = support::png(120, 150, |x, y| [x as u8, y as u8, 200, 255]);
+    let new_sha = support::sha256_hex(&new_png);
+    let variant = setup.variant("v-next", |m| {
+        m["version"] = (V + 1).into();
+        m["assets"][0]["size"] = new_png.len().into();
+        m["assets"][0]["sha256"] = new_sha.clone().into();
+        m["assets"][0]["width"] = 120.into();
+        m["assets"][0]["height"] = 150.into();
+    });
+    std::fs::write(variant.join(asset_file(&variant, 0)), &new_png).unwrap();
+    // A folder where the new blob must go makes its write fail after every check
+    // passed, as a full disk would (permissions cannot: tests may run as root).
+    let obstacle = setup.store.blobs().path(&new_sha).unwrap();
+    std::fs::create_dir_all(&obstacle).unwrap();
+
+    match setup.import(&variant) {
+        Err(Error::Blob { .. }) => {}
+        other => panic!("a failing blob write should be a Blob error, got {other:?}"),
+    }
+    assert_eq!(
+        setup.library(),
+        before,
+        "the library should still show the installed version"
+    );
+    for asset in kit::list_assets(&setup.store, NOW).unwrap() {
+        kit::load_picture(&setup.store, &asset, &Limits::default())
+            .unwrap_or_else(|error| panic!("{} should still load: {error}", asset.entry.id));
+    }
+
+    std::fs::remove_dir(&obstacle).unwrap();
+    let report = setup
+        .import(&variant)
+        .expect("once the disk recovers, the same update should import");
+    assert_eq!(report.outcome, ImportOutcome::Updated(V));
+}
