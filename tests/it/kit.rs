@@ -959,3 +959,19 @@ fn a_disk_failure_while_storing_an_update_leaves_the_installed_version_usable() 
         .expect("once the disk recovers, the same update should import");
     assert_eq!(report.outcome, ImportOutcome::Updated(V));
 }
+
+#[test]
+fn unknown_fields_from_a_newer_minor_format_are_ignored() {
+    let mut setup = Setup::new();
+    let variant = setup.variant("newer-minor", |m| {
+        m["sponsor"] = "un champ d'une version future".into();
+        m["assets"][0]["hologram"] = serde_json::json!({"depth": 3});
+        m["assets"][0]["zones"] = serde_json::json!([{
+            "x": 0.1, "y": 0.1, "width": 0.5, "height": 0.2, "wobble": true
+        }]);
+    });
+    let report = setup
+        .import(&variant)
+        .expect("fields this Relais does not know must not block the kit");
+    assert_eq!(report.assets, 6, "every asset should be installed");
+}
