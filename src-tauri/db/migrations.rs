@@ -31,6 +31,16 @@ const MIGRATIONS: &[&str] = &[
         entry TEXT NOT NULL,
         PRIMARY KEY (kit_id, id)
     ) STRICT;",
+    // The editor's drafts: one remix per asset, restored after a restart. No foreign key
+    // to `asset`: a kit update replaces asset rows and must not erase volunteers' work.
+    "CREATE TABLE draft (
+        kit_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        remix TEXT NOT NULL,
+        alt_text TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (kit_id, asset_id)
+    ) STRICT;",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

@@ -63,3 +63,21 @@ impl IpcError {
         )
     }
 }
+
+impl IpcError {
+    /// No clipboard (no display server, or another program holds it): say what to do.
+    pub fn clipboard(error: arboard::Error) -> Self {
+        tracing::warn!(%error, "clipboard failed");
+        Self::new(
+            "clipboard",
+            format!("The image could not be put on the clipboard ({error}). Use Export instead."),
+        )
+    }
+}
+
+impl From<crate::draft::Error> for IpcError {
+    fn from(error: crate::draft::Error) -> Self {
+        tracing::warn!(%error, "draft failed");
+        Self::new("draft", error)
+    }
+}

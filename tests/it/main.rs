@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
 mod cli;
+mod draft;
 mod kit;
 mod kit_tools;
 mod render;
