@@ -259,7 +259,7 @@ export function createLibrary({ grid, countEl, stateEl, search, kitFilter, tagFi
       const kitCount = new Set(assets.map((a) => a.kit_id)).size;
       const filtering = query.text || query.kit || query.tags.size;
       countEl.textContent = filtering
-        ? t("library.shown", { shown: shown.toLocaleString(), total: assets.length.toLocaleString() })
+        ? tn("library.shown", shown, { total: assets.length.toLocaleString() })
         : `${tn("library.count", assets.length)} · ${tn("library.kits", kitCount)}`;
       if (filtering && shown === 0) {
         showState({ title: t("library.noMatch.title"), body: t("library.noMatch.body") });

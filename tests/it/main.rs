@@ -12,3 +12,5 @@ mod support;
 mod desktop;
 #[cfg(feature = "desktop")]
 mod e2e;
+#[cfg(feature = "desktop")]
+mod e2e_editor;
