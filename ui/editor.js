@@ -74,7 +74,9 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
 
   // End-to-end latency samples (pointer event -> preview painted), read by the e2e test.
   const latencies = [];
+  const renderTimes = [];
   window.__relaisLatencies = latencies;
+  window.__relaisRenderTimes = renderTimes;
 
   const segmenters = new Map();
   function countGraphemes(text) {
@@ -627,7 +629,10 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     inFlight = true;
     stage.setAttribute("aria-busy", "true");
     try {
+      const started = performance.now();
       const buffer = await renderPreview(request);
+      renderTimes.push(performance.now() - started);
+      if (renderTimes.length > 500) renderTimes.shift();
       if (request.session === session) await show(buffer, request);
     } catch (err) {
       if (request.session === session) onError(err);
@@ -679,23 +684,31 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
   function scheduleDraft() {
     if (!asset) return;
     clearTimeout(draftTimer);
-    const forAsset = asset;
-    draftTimer = setTimeout(() => saveDraft(forAsset), DRAFT_DEBOUNCE_MS);
+    draftTimer = setTimeout(() => {
+      draftTimer = 0;
+      saveDraft();
+    }, DRAFT_DEBOUNCE_MS);
   }
 
-  async function saveDraft(forAsset) {
-    if (forAsset !== asset) return;
-    try {
-      await draftSave({
-        kit_id: asset.kit_id,
-        asset_id: asset.id,
-        remix: { ...remix(), editor: { layers: layers.map((l) => ({ style_id: l.styleId })) } },
-        alt_text: altEdited ? altInput.value : null,
-      });
-    } catch (err) {
-      onError(err);
-    }
+  /** Saves now what a pending timer would have saved (before switching asset or closing). */
+  function flushDraft() {
+    if (!draftTimer) return;
+    clearTimeout(draftTimer);
+    draftTimer = 0;
+    saveDraft();
   }
+
+  function saveDraft() {
+    if (!asset) return;
+    draftSave({
+      kit_id: asset.kit_id,
+      asset_id: asset.id,
+      remix: { ...remix(), editor: { layers: layers.map((l) => ({ style_id: l.styleId })) } },
+      alt_text: altEdited ? altInput.value : null,
+    }).catch(onError);
+  }
+
+  window.addEventListener("pagehide", flushDraft);
 
   function layersFromDraft(draft) {
     const saved = draft?.remix?.layers;
@@ -815,7 +828,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
         requestRender();
         return;
       }
-      clearTimeout(draftTimer);
+      flushDraft();
       asset = next;
       session++;
       const mine = session;

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::e2e::{decode, Session};
 
 const POSTER: &str = "dimanche-on-vote";
-const CAPTION: &str = "ICI";
+const CAPTION: &str = "ICI ET MAINTENANT";
 const DRAG_STEPS: usize = 20;
 const DRAG_STEP_PX: f64 = -12.0;
 
@@ -114,7 +114,10 @@ async fn a_caption_box_dragged_in_the_real_window_lands_where_it_was_dropped_in_
     // Drag the box up by 20 small moves, as a hand would.
     session
         .client
-        .execute("window.__relaisLatencies.length = 0", vec![])
+        .execute(
+            "window.__relaisLatencies.length = 0; window.__relaisRenderTimes.length = 0",
+            vec![],
+        )
         .await
         .expect("reset the latency samples");
     let layer_box = session
@@ -163,12 +166,39 @@ async fn a_caption_box_dragged_in_the_real_window_lands_where_it_was_dropped_in_
         (after[0] - before[0]).abs() < 0.03,
         "a vertical drag keeps the box's horizontal position (snapping aside): {before:?} -> {after:?}"
     );
+    // Arrow keys nudge the focused box: three small steps up.
+    let focused_box = session
+        .client
+        .find(Locator::Css(".layer-box[data-layer='0']"))
+        .await
+        .expect("the caption box");
+    for _ in 0..3 {
+        focused_box
+            .send_keys(&fantoccini::key::Key::Up.to_string())
+            .await
+            .expect("press the up arrow");
+    }
+    settled(&session, CAPTION).await;
+    let nudged = box_zone(&session, 0).await;
+    assert!(
+        (after[1] - nudged[1] - 0.015).abs() < 0.002 && (after[0] - nudged[0]).abs() < 1e-6,
+        "three presses of the up arrow move the box up by 3 x 0.5 %: {after:?} -> {nudged:?}"
+    );
+    let after = nudged;
     let samples: Vec<f64> = serde_json::from_value(
         session
             .client
             .execute("return window.__relaisLatencies.slice()", vec![])
             .await
             .expect("read the latency samples"),
+    )
+    .expect("numbers");
+    let ipc: Vec<f64> = serde_json::from_value(
+        session
+            .client
+            .execute("return window.__relaisRenderTimes.slice()", vec![])
+            .await
+            .expect("read the render times"),
     )
     .expect("numbers");
     assert!(
@@ -181,6 +211,11 @@ async fn a_caption_box_dragged_in_the_real_window_lands_where_it_was_dropped_in_
         samples.len(),
         samples.iter().copied().fold(f64::INFINITY, f64::min),
         samples.iter().copied().fold(0.0, f64::max),
+    );
+    eprintln!(
+        "of which render_preview round trip (IPC + render + JPEG): median {:.1} ms over {} calls",
+        median(ipc.clone()),
+        ipc.len()
     );
 
     // A second layer: added from the side panel, with its own text.
@@ -241,6 +276,22 @@ async fn a_caption_box_dragged_in_the_real_window_lands_where_it_was_dropped_in_
         .await
         .expect("remove the second layer");
     settled(&session, CAPTION).await;
+
+    // « Copier l'image » renders the full-size image onto the X11 clipboard.
+    session
+        .client
+        .find(Locator::Css("#copy-button"))
+        .await
+        .expect("copy button")
+        .click()
+        .await
+        .expect("copy the image");
+    session
+        .until("the copy confirmation", || async {
+            let status = session.text("#status").await?;
+            status.contains("presse-papiers").then_some(())
+        })
+        .await;
 
     session
         .client
@@ -362,6 +413,40 @@ async fn searching_ete_without_accents_finds_the_posters_that_say_ete_and_hides_
             (cards.len() == 6).then_some(())
         })
         .await;
+    // The animated GIF plays on hover: its still thumbnail is swapped for the original.
+    let gif = session
+        .client
+        .find(Locator::Css(".asset-card[data-asset='a-vos-urnes']"))
+        .await
+        .expect("the GIF card");
+    let still = session
+        .attr(".asset-card[data-asset='a-vos-urnes'] img", "src")
+        .await
+        .unwrap_or_default();
+    session
+        .client
+        .perform_actions(
+            MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
+                element: gif,
+                duration: None,
+                x: 0.0,
+                y: 0.0,
+            }),
+        )
+        .await
+        .expect("hover the GIF card");
+    session
+        .until("the GIF to play on hover", || async {
+            let src = session
+                .attr(".asset-card[data-asset='a-vos-urnes'] img", "src")
+                .await?;
+            let class = session
+                .attr(".asset-card[data-asset='a-vos-urnes']", "class")
+                .await?;
+            (src != still && class.contains("is-playing")).then_some(())
+        })
+        .await;
+
     let search = session
         .client
         .find(Locator::Css("#library-search"))
@@ -449,12 +534,43 @@ async fn searching_ete_without_accents_finds_the_posters_that_say_ete_and_hides_
         })
         .await;
     let kits_shot = session.screenshot("kits-fr.png").await;
-    for path in [&shot, &kits_shot] {
+
+    // The trust dialog as a first import shows it (facts filled in as K1's inspection would).
+    session
+        .client
+        .execute(
+            "const set = (id, v) => document.getElementById(id).textContent = v; set('trust-publisher', 'Collectif Exemple'); set('trust-kit', 'Législatives 2026'); set('trust-version', '3'); set('trust-assets', '24 visuels'); set('trust-fingerprint', 'A1B2 C3D4 E5F6 0718'); document.getElementById('trust-dialog').showModal();",
+            vec![],
+        )
+        .await
+        .expect("open the trust dialog");
+    let trust_shot = session.screenshot("trust-dialog-fr.png").await;
+    let cancel = session
+        .client
+        .find(Locator::Css("#trust-dialog button[value='cancel']"))
+        .await
+        .expect("the cancel button");
+    cancel.click().await.expect("cancel");
+    let open = session
+        .client
+        .execute(
+            "return document.getElementById('trust-dialog').open",
+            vec![],
+        )
+        .await
+        .expect("read the dialog state");
+    assert_eq!(open, json!(false), "Annuler closes the trust dialog");
+    for path in [&shot, &kits_shot, &trust_shot] {
         assert!(
             decode(path).width() > 0,
             "{} is a real screenshot",
             path.display()
         );
     }
-    eprintln!("screenshots: {} {}", shot.display(), kits_shot.display());
+    eprintln!(
+        "screenshots: {} {} {}",
+        shot.display(),
+        kits_shot.display(),
+        trust_shot.display()
+    );
 }
