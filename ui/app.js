@@ -3,7 +3,9 @@
 import {
   t, tn, getLang, setLang, storedLang, normalizeLang, onLangChange, applyI18n,
 } from "./i18n.js";
-import { hasTauri, appInfo, library as loadLibrary, normalizeError } from "./ipc.js";
+import {
+  hasTauri, appInfo, library as loadLibrary, normalizeError, listen as listenEvent,
+} from "./ipc.js";
 import { createLibrary } from "./library.js";
 import { createEditor } from "./editor.js";
 import { createKits } from "./kits.js";
@@ -136,6 +138,14 @@ const kits = createKits({
   onStatus: setStatus,
   onLibraryChanged: () => refreshLibrary(),
 });
+// A relais://subscribe link opened from a browser or a message (see desktop/deep_link.rs).
+listenEvent("kit-subscribe-link", (url) => {
+  if (typeof url !== "string") return;
+  showView("kits");
+  kits.refresh();
+  kits.subscribe(url);
+}).catch(() => {});
+
 kits.setOnDropped((path) => {
   showView("kits");
   kits.importPath(path);

@@ -153,7 +153,9 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     const state = JSON.parse(json);
     layers = state.layers;
     active = clamp(state.active, 0, Math.max(0, layers.length - 1));
+    const focusedId = document.activeElement?.id;
     rebuild();
+    if (focusedId) document.getElementById(focusedId)?.focus();
     changed();
   }
 

@@ -308,6 +308,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
   return {
     refresh,
     importPath,
+    subscribe,
     /** Called with the dropped path; the app shows the Kits view first. */
     setOnDropped(fn) {
       onDropped = fn;
