@@ -14,12 +14,15 @@ export function groupFingerprint(keyId) {
   return hex.match(/.{1,4}/g)?.join(" ") ?? "";
 }
 
-/** A sync answer is either "nothing new" or an import report, whatever its exact wrapping. */
+/**
+ * The import report inside an answer: kit_import returns it directly; kit_subscribe and
+ * kit_update wrap it ({outcome: "imported", import} or {outcome: "not_modified"}).
+ */
 function importReportOf(result) {
   if (!result || typeof result !== "object") return null;
-  if ("kit_id" in result) return result;
-  const inner = result.imported ?? result.Imported ?? result.outcome?.imported ?? result.outcome?.Imported;
-  return inner && typeof inner === "object" ? inner : null;
+  if (result.outcome === "imported") return result.import ?? null;
+  if (result.outcome === "not_modified") return null;
+  return "kit_id" in result && "version" in result ? result : null;
 }
 
 export function createKits({ els, onError, onStatus, onLibraryChanged }) {
@@ -221,9 +224,12 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
 
   function showResults(results, kit) {
     setResult(() => results.flatMap((raw) => {
+      if (raw && typeof raw.error === "string") {
+        return [paragraph(t("kits.updateFailed", { kit: raw.kit_id ?? "", error: raw.error }), "warning")];
+      }
       const report = importReportOf(raw);
       if (!report) {
-        return [paragraph(t("kits.upToDate", { kit: localized(kit?.title) || kit?.id || "" }))];
+        return [paragraph(t("kits.upToDate", { kit: localized(kit?.title) || raw?.kit_id || kit?.id || "" }))];
       }
       const name = report.kit_id;
       const nodes = [];

@@ -65,6 +65,11 @@ impl IpcError {
 }
 
 impl IpcError {
+    /// Input from the window that the library cannot use; `message` says what was wrong.
+    pub fn invalid(message: impl ToString) -> Self {
+        Self::new("invalid_input", message)
+    }
+
     /// No clipboard (no display server, or another program holds it): say what to do.
     pub fn clipboard(error: arboard::Error) -> Self {
         tracing::warn!(%error, "clipboard failed");

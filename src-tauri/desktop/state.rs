@@ -49,6 +49,12 @@ impl AppState {
         self.store.lock().map_err(|_| IpcError::poisoned())
     }
 
+    /// The store's lock itself, for library code that locks only around its database
+    /// work (K2's sync holds it while importing, not while downloading).
+    pub fn store_mutex(&self) -> &Mutex<Store> {
+        &self.store
+    }
+
     pub fn typesetter(&self) -> Result<MutexGuard<'_, Typesetter>, IpcError> {
         self.typesetter.lock().map_err(|_| IpcError::poisoned())
     }
