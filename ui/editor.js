@@ -126,12 +126,18 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       const kitStyle = z.style_id
         ? (asset.styles || []).find((s) => s.id === z.style_id)?.style
         : z.style;
+      // A zone may override its style's line limit and alignment.
+      const style = { ...(kitStyle || {}) };
+      if (z.max_lines != null) style.max_lines = z.max_lines;
+      if (z.align) style.align = z.align;
       return {
         text: "",
         zone: zoneOf(z),
         styleId: z.style_id ? `kit:${z.style_id}` : `zone:${i}`,
-        style: kitStyle || {},
+        style,
         locked: Boolean(z.locked),
+        // A locked zone never moves; an unlocked one may still be pinned in place.
+        fixed: Boolean(z.locked) || z.movable === false,
       };
     });
   }
@@ -273,7 +279,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       box.dataset.layer = String(index);
       box.tabIndex = 0;
       box.setAttribute("role", "button");
-      if (layer.locked) {
+      if (layer.locked || layer.fixed) {
         box.classList.add("is-locked");
         const lock = document.createElement("span");
         lock.className = "lock-badge";
@@ -308,7 +314,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       const name = t("editor.layer.name", { n: index + 1 });
       box.setAttribute(
         "aria-label",
-        layer.locked ? t("editor.box.locked", { name }) : t("editor.box.label", { name }),
+        layer.locked || layer.fixed ? t("editor.box.locked", { name }) : t("editor.box.label", { name }),
       );
     }
   }
@@ -322,7 +328,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     select(index, { focusBox: false });
     box.focus({ preventScroll: true });
     const layer = layers[index];
-    if (!layer || layer.locked) return;
+    if (!layer || layer.locked || layer.fixed) return;
     event.preventDefault();
     box.setPointerCapture(event.pointerId);
     drag = {
@@ -382,7 +388,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       select(index, { focusField: true });
       return;
     }
-    if (!(event.key in steps) || !layer || layer.locked) return;
+    if (!(event.key in steps) || !layer || layer.locked || layer.fixed) return;
     event.preventDefault();
     const step = event.shiftKey ? KEY_STEP_BIG : KEY_STEP;
     const [sx, sy] = steps[event.key];
@@ -709,7 +715,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     draftSave({
       kit_id: asset.kit_id,
       asset_id: asset.id,
-      remix: { ...remix(), editor: { layers: layers.map((l) => ({ style_id: l.styleId })) } },
+      remix: { ...remix(), editor: { layers: layers.map((l) => ({ style_id: l.styleId, fixed: Boolean(l.fixed) })) } },
       alt_text: altEdited ? altInput.value : null,
     }).catch(onError);
   }
@@ -726,6 +732,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       style: l.style || {},
       styleId: meta[i]?.style_id || "default:poster",
       locked: Boolean(l.locked),
+      fixed: Boolean(l.locked) || Boolean(meta[i]?.fixed),
     }));
   }
 

@@ -574,3 +574,109 @@ async fn searching_ete_without_accents_finds_the_posters_that_say_ete_and_hides_
         trust_shot.display()
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_locked_zone_is_shown_locked_and_neither_moves_nor_changes_style() {
+    let data = tempfile::tempdir().expect("temp data dir");
+    {
+        // The demo kit, with a locked headline zone added to one poster as an organizer
+        // would declare it in kit.json.
+        let mut store = relais::db::Store::open(data.path()).expect("data folder");
+        let mut typesetter = relais::render::Typesetter::new();
+        relais::kit::demo::ensure_installed(
+            &mut store,
+            &mut typesetter,
+            1_790_000_000,
+            &relais::render::Limits::default(),
+        )
+        .expect("demo kit");
+        let changed = store
+            .conn()
+            .execute(
+                "UPDATE asset SET entry = json_insert(entry, '$.zones[#]', json('{\"x\":0.1,\"y\":0.05,\"width\":0.8,\"height\":0.15,\"locked\":true}')) WHERE id = 'ensemble'",
+                [],
+            )
+            .expect("add a locked zone");
+        assert_eq!(changed, 1, "the poster exists");
+    }
+    let Some(session) = Session::start(&[("RELAIS_DATA_DIR", data.path())]).await else {
+        return;
+    };
+    session
+        .until("the poster card", || async {
+            session
+                .client
+                .find(Locator::Css(".asset-card[data-asset='ensemble']"))
+                .await
+                .ok()
+        })
+        .await
+        .click()
+        .await
+        .expect("open the poster");
+    let locked = session
+        .until("the locked zone's box", || async {
+            session
+                .client
+                .find(Locator::Css(".layer-box.is-locked[data-layer='1']"))
+                .await
+                .ok()
+        })
+        .await;
+    let disabled = session
+        .client
+        .execute(
+            "return document.querySelector('#caption-input-1-style').disabled",
+            vec![],
+        )
+        .await
+        .expect("read the style picker");
+    assert_eq!(disabled, json!(true), "a locked zone cannot be restyled");
+    let before = box_zone(&session, 1).await;
+    session
+        .client
+        .perform_actions(
+            MouseActions::new("mouse".into())
+                .then(PointerAction::MoveToElement {
+                    element: locked,
+                    duration: None,
+                    x: 0.0,
+                    y: 0.0,
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::MoveBy {
+                    duration: Some(Duration::from_millis(200)),
+                    x: 40.0,
+                    y: 120.0,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                }),
+        )
+        .await
+        .expect("try to drag the locked box");
+    let field = session
+        .client
+        .find(Locator::Css("#caption-input-1"))
+        .await
+        .expect("the locked zone's text field");
+    field.click().await.expect("focus");
+    field
+        .send_keys("ENSEMBLE !")
+        .await
+        .expect("type into the locked zone");
+    settled(&session, "ENSEMBLE !").await;
+    let after = box_zone(&session, 1).await;
+    assert_eq!(
+        before, after,
+        "a locked zone stays where the organizer put it"
+    );
+    let shot = session.screenshot("editor-locked-zone-fr.png").await;
+    assert!(
+        decode(&shot).width() > 0,
+        "{} is a real screenshot",
+        shot.display()
+    );
+}
