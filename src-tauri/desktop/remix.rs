@@ -69,8 +69,11 @@ impl Screen {
         let (width, height) = fit(asset_width, asset_height, max_width, max_height);
         let cached = matches!(&self.base, Some((sha, w, h, _)) if sha == sha256 && *w == width && *h == height);
         if !cached {
-            let image =
-                image::imageops::resize(picture.first_frame(), width, height, FilterType::Triangle);
+            let image = if (width, height) == (asset_width, asset_height) {
+                picture.first_frame().clone()
+            } else {
+                image::imageops::resize(picture.first_frame(), width, height, FilterType::Triangle)
+            };
             self.base = Some((sha256.to_owned(), width, height, image));
         }
         let mut frame = match &self.base {

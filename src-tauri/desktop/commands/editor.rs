@@ -4,7 +4,7 @@ use tauri::{Manager, Runtime, State, WebviewWindow};
 
 use crate::desktop::remix::Remix;
 use crate::desktop::{dialog, AppState, IpcError};
-use crate::render::{encode_to_file, OutputFormat};
+use crate::render::{encode_to_file, OutputFormat, Picture};
 
 /// A JPEG of the remixed asset fitted into the preview box, as raw bytes.
 #[tauri::command(async)]
@@ -81,7 +81,9 @@ pub fn copy_image(
     remix: Remix,
 ) -> Result<(), IpcError> {
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
-    let remixed = remix.apply(&mut *state.typesetter()?, &picture);
+    // Only the first frame is copied: caption it alone, not every frame of a GIF.
+    let still = Picture::Still(picture.first_frame().clone());
+    let remixed = remix.apply(&mut *state.typesetter()?, &still);
     crate::desktop::clipboard::put_image(remixed.first_frame())?;
     tracing::info!(asset = %summary.entry.id, "copied to the clipboard");
     Ok(())
