@@ -576,7 +576,8 @@ async fn searching_ete_without_accents_finds_the_posters_that_say_ete_and_hides_
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_locked_zone_is_shown_locked_and_neither_moves_nor_changes_style() {
+async fn a_locked_zone_neither_moves_nor_changes_style_while_a_free_caption_resizes_by_its_handle()
+{
     let data = tempfile::tempdir().expect("temp data dir");
     {
         // The demo kit, with a locked headline zone added to one poster as an organizer
@@ -672,6 +673,46 @@ async fn a_locked_zone_is_shown_locked_and_neither_moves_nor_changes_style() {
     assert_eq!(
         before, after,
         "a locked zone stays where the organizer put it"
+    );
+
+    // The free caption's corner handle resizes it.
+    let free_before = box_zone(&session, 0).await;
+    let handle = session
+        .client
+        .find(Locator::Css(".layer-box[data-layer='0'] .handle-se"))
+        .await
+        .expect("the bottom-right handle");
+    session
+        .client
+        .perform_actions(
+            MouseActions::new("mouse".into())
+                .then(PointerAction::MoveToElement {
+                    element: handle,
+                    duration: None,
+                    x: 0.0,
+                    y: 0.0,
+                })
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::MoveBy {
+                    duration: Some(Duration::from_millis(200)),
+                    x: -60.0,
+                    y: -30.0,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                }),
+        )
+        .await
+        .expect("drag the resize handle");
+    let free_after = box_zone(&session, 0).await;
+    assert!(
+        free_after[2] < free_before[2] - 0.05
+            && free_after[3] < free_before[3] - 0.02
+            && (free_after[0] - free_before[0]).abs() < 1e-6
+            && (free_after[1] - free_before[1]).abs() < 1e-6,
+        "the bottom-right handle shrinks the box and keeps its top-left corner: {free_before:?} -> {free_after:?}"
     );
     let shot = session.screenshot("editor-locked-zone-fr.png").await;
     assert!(
