@@ -8,6 +8,17 @@ fn main() {
             "library",
             "render_preview",
             "export_image",
+            "copy_image",
+            "draft_save",
+            "draft_load",
+            "draft_discard",
+            "pick_kit",
+            "kits",
+            "kit_inspect",
+            "kit_import",
+            "kit_subscribe",
+            "kit_update",
+            "kit_remove",
         ]);
         let attributes = tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")

@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod clock;
 pub mod db;
+pub mod draft;
 pub mod kit;
 pub mod logging;
 pub mod paths;

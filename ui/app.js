@@ -3,18 +3,23 @@
 import {
   t, tn, getLang, setLang, storedLang, normalizeLang, onLangChange, applyI18n,
 } from "./i18n.js";
-import { hasTauri, appInfo, library as loadLibrary, normalizeError } from "./ipc.js";
+import {
+  hasTauri, appInfo, library as loadLibrary, normalizeError, listen as listenEvent,
+} from "./ipc.js";
 import { createLibrary } from "./library.js";
 import { createEditor } from "./editor.js";
+import { createKits } from "./kits.js";
 
 const $ = (id) => document.getElementById(id);
 
 const els = {
   navLibrary: $("nav-library"),
   navEditor: $("nav-editor"),
+  navKits: $("nav-kits"),
   langSelect: $("lang-select"),
   libraryView: $("library-view"),
   editorView: $("editor-view"),
+  kitsView: $("kits-view"),
   status: $("status"),
   version: $("app-version"),
 };
@@ -58,7 +63,8 @@ function showView(next) {
   view = next;
   els.libraryView.hidden = next !== "library";
   els.editorView.hidden = next !== "editor";
-  for (const [button, name] of [[els.navLibrary, "library"], [els.navEditor, "editor"]]) {
+  els.kitsView.hidden = next !== "kits";
+  for (const [button, name] of [[els.navLibrary, "library"], [els.navEditor, "editor"], [els.navKits, "kits"]]) {
     if (name === next) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
@@ -68,6 +74,9 @@ const lib = createLibrary({
   grid: $("asset-grid"),
   countEl: $("library-count"),
   stateEl: $("library-state"),
+  search: $("library-search"),
+  kitFilter: $("library-kit"),
+  tagFilters: $("library-tags"),
   onOpen: openAsset,
 });
 
@@ -75,15 +84,22 @@ const editor = createEditor({
   els: {
     preview: $("preview"),
     stage: $("preview-stage"),
+    frame: $("preview-frame"),
+    boxes: $("layer-boxes"),
     title: $("editor-title"),
     kit: $("editor-kit"),
-    caption: $("caption-input"),
-    counter: $("caption-counter"),
+    unavailable: $("editor-unavailable"),
+    layerList: $("layer-list"),
+    addLayerButton: $("add-layer"),
     suggestions: $("suggestions"),
-    altText: $("alt-text"),
+    altInput: $("alt-input"),
+    altCounter: $("alt-counter"),
     credit: $("editor-credit"),
     exportButton: $("export-button"),
+    copyButton: $("copy-button"),
     backButton: $("back-button"),
+    undoButton: $("undo-button"),
+    redoButton: $("redo-button"),
   },
   onError: showError,
   onStatus: setStatus,
@@ -93,6 +109,46 @@ const editor = createEditor({
     if (statusKind === "error") setStatus("info", null);
   },
   onBack: backToLibrary,
+});
+
+const kits = createKits({
+  els: {
+    list: $("kit-list"),
+    pickFile: $("kit-pick-file"),
+    pickFolder: $("kit-pick-folder"),
+    urlForm: $("kit-url-form"),
+    urlInput: $("kit-url"),
+    progressRow: $("kit-progress-row"),
+    progress: $("kit-progress"),
+    progressText: $("kit-progress-text"),
+    result: $("kit-result"),
+    overlay: $("drop-overlay"),
+    trustDialog: $("trust-dialog"),
+    trust: {
+      publisher: $("trust-publisher"),
+      kit: $("trust-kit"),
+      version: $("trust-version"),
+      assets: $("trust-assets"),
+      fingerprint: $("trust-fingerprint"),
+    },
+    removeDialog: $("remove-dialog"),
+    removeBody: $("remove-body"),
+  },
+  onError: showError,
+  onStatus: setStatus,
+  onLibraryChanged: () => refreshLibrary(),
+});
+// A relais://subscribe link opened from a browser or a message (see desktop/deep_link.rs).
+listenEvent("kit-subscribe-link", (url) => {
+  if (typeof url !== "string") return;
+  showView("kits");
+  kits.refresh();
+  kits.subscribe(url);
+}).catch(() => {});
+
+kits.setOnDropped((path) => {
+  showView("kits");
+  kits.importPath(path);
 });
 
 function openAsset(asset) {
@@ -110,12 +166,19 @@ function backToLibrary() {
 els.navLibrary.addEventListener("click", () => {
   if (view !== "library") backToLibrary();
 });
+els.navKits.addEventListener("click", () => {
+  showView("kits");
+  kits.refresh();
+});
 els.navEditor.addEventListener("click", () => {
   const asset = editor.current();
   if (asset && view !== "editor") openAsset(asset);
 });
 
 document.addEventListener("keydown", (event) => {
+  if (view === "editor" && editor.handleKey(event)) return;
+  // Escape inside an open dialog closes the dialog, not the editor.
+  if (document.querySelector("dialog[open]")) return;
   // isComposing: Escape also cancels an IME composition; don't steal it.
   if (event.key !== "Escape" || event.isComposing || view !== "editor") return;
   event.preventDefault();
@@ -130,6 +193,7 @@ onLangChange(() => {
   els.version.textContent = version ? t("app.version", { version }) : "";
   lib.refreshLanguage();
   editor.refreshLanguage();
+  kits.refreshLanguage();
   renderStatus();
 });
 

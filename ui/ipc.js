@@ -62,13 +62,45 @@ export async function library() {
   return Array.isArray(assets) ? assets : [];
 }
 
-export async function renderPreview({ kitId, assetId, text, maxWidth, maxHeight }) {
-  const raw = await call("render_preview", { kitId, assetId, text, maxWidth, maxHeight });
+export async function renderPreview({ kitId, assetId, remix, maxWidth, maxHeight }) {
+  const raw = await call("render_preview", { kitId, assetId, remix, maxWidth, maxHeight });
   return toArrayBuffer(raw);
 }
 
-export const exportImage = ({ kitId, assetId, text }) =>
-  call("export_image", { kitId, assetId, text });
+export const exportImage = ({ kitId, assetId, remix }) =>
+  call("export_image", { kitId, assetId, remix });
+
+export const copyImage = ({ kitId, assetId, remix }) =>
+  call("copy_image", { kitId, assetId, remix });
+
+/** `draft` is `{kit_id, asset_id, remix, alt_text}` (the Rust `Draft`). */
+export const draftSave = (draft) => call("draft_save", { draft });
+export const draftLoad = ({ kitId, assetId }) => call("draft_load", { kitId, assetId });
+
+export const kits = async () => {
+  const list = await call("kits");
+  return Array.isArray(list) ? list : [];
+};
+export const pickKit = ({ folder }) => call("pick_kit", { folder });
+export const kitInspect = ({ path }) => call("kit_inspect", { path });
+export const kitImport = ({ path, keyId }) => call("kit_import", { path, keyId });
+export const kitSubscribe = ({ url, key, keyId }) => call("kit_subscribe", { url, key, keyId });
+export const kitUpdate = ({ kitId }) => call("kit_update", { kitId });
+export const kitRemove = ({ kitId }) => call("kit_remove", { kitId });
+
+/** Subscribes to a Tauri event; resolves to an unlisten function (a no-op outside Tauri). */
+export async function listen(event, handler) {
+  const api = window.__TAURI__?.event;
+  if (!api?.listen) return () => {};
+  return api.listen(event, (e) => handler(e.payload));
+}
+
+/** Files dragged over / dropped on the window (Tauri webview drag-drop events). */
+export async function onDragDrop(handler) {
+  const webview = window.__TAURI__?.webview?.getCurrentWebview?.();
+  if (!webview?.onDragDropEvent) return () => {};
+  return webview.onDragDropEvent((e) => handler(e.payload));
+}
 
 export function thumbUrl(sha256) {
   const c = core();

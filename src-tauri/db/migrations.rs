@@ -46,6 +46,16 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE kit ADD COLUMN source_url TEXT;
     ALTER TABLE kit ADD COLUMN last_checked INTEGER;
     CREATE INDEX asset_sha256 ON asset (sha256);",
+    // The editor's drafts: one remix per asset, restored after a restart. No foreign key
+    // to `asset`: a kit update replaces asset rows and must not erase volunteers' work.
+    "CREATE TABLE draft (
+        kit_id TEXT NOT NULL,
+        asset_id TEXT NOT NULL,
+        remix TEXT NOT NULL,
+        alt_text TEXT,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (kit_id, asset_id)
+    ) STRICT;",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

@@ -34,3 +34,25 @@ pub fn show_startup_error(message: &str) {
         .set_buttons(rfd::MessageButtons::Ok)
         .show();
 }
+
+/// Same test hook as the save dialog: `RELAIS_OPEN_DIALOG_ANSWER` answers without a window.
+pub const OPEN_ANSWER_VARIABLE: &str = "RELAIS_OPEN_DIALOG_ANSWER";
+
+pub async fn ask_kit_path<W>(parent: &W, folder: bool) -> Option<PathBuf>
+where
+    W: raw_window_handle::HasWindowHandle + raw_window_handle::HasDisplayHandle,
+{
+    if let Some(answer) = std::env::var_os(OPEN_ANSWER_VARIABLE) {
+        return Some(PathBuf::from(answer));
+    }
+    let dialog = rfd::AsyncFileDialog::new().set_parent(parent);
+    let picked = if folder {
+        dialog.pick_folder().await
+    } else {
+        dialog
+            .add_filter("Kit Relais", &["relais"])
+            .pick_file()
+            .await
+    };
+    picked.map(|handle| handle.path().to_path_buf())
+}

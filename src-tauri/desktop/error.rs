@@ -63,3 +63,26 @@ impl IpcError {
         )
     }
 }
+
+impl IpcError {
+    /// Input from the window that the library cannot use; `message` says what was wrong.
+    pub fn invalid(message: impl ToString) -> Self {
+        Self::new("invalid_input", message)
+    }
+
+    /// No clipboard (no display server, or another program holds it): say what to do.
+    pub fn clipboard(error: arboard::Error) -> Self {
+        tracing::warn!(%error, "clipboard failed");
+        Self::new(
+            "clipboard",
+            format!("The image could not be put on the clipboard ({error}). Use Export instead."),
+        )
+    }
+}
+
+impl From<crate::draft::Error> for IpcError {
+    fn from(error: crate::draft::Error) -> Self {
+        tracing::warn!(%error, "draft failed");
+        Self::new("draft", error)
+    }
+}

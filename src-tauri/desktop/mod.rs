@@ -2,10 +2,12 @@
 //! registers the commands and the blob protocol, and turns library errors into
 //! `{code, message}` for the UI.
 
+mod clipboard;
 mod commands;
 mod dialog;
 mod error;
 mod protocol;
+mod remix;
 mod state;
 
 pub use error::IpcError;
@@ -27,6 +29,14 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::library::library,
             commands::editor::render_preview,
             commands::editor::export_image,
+            commands::editor::copy_image,
+            commands::draft::draft_save,
+            commands::draft::draft_load,
+            commands::draft::draft_discard,
+            commands::pick::pick_kit,
+            commands::library::kits,
+            // K1/K2: commands::kits::{kit_inspect, kit_import, kit_subscribe, kit_update,
+            // kit_remove} once `mod kits` is added in commands/mod.rs.
         ])
 }
 

@@ -3,7 +3,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::db::Store;
 use crate::kit::{self, AssetSummary};
-use crate::render::{Limits, Picture, Preview, Typesetter};
+use crate::render::{Limits, Picture, Typesetter};
+
+use super::remix::Screen;
 
 use super::IpcError;
 
@@ -15,7 +17,8 @@ pub struct AppState {
     pub limits: Limits,
     store: Mutex<Store>,
     typesetter: Mutex<Typesetter>,
-    preview: Mutex<Preview>,
+    // R1: `Mutex<Preview>` again once `Preview::render_remix` exists.
+    screen: Mutex<Screen>,
     /// The asset open in the editor, decoded once.
     current: Mutex<Option<(String, Arc<Picture>)>>,
 }
@@ -37,7 +40,7 @@ impl AppState {
             limits,
             store: Mutex::new(store),
             typesetter: Mutex::new(typesetter),
-            preview: Mutex::new(Preview::default()),
+            screen: Mutex::new(Screen::default()),
             current: Mutex::new(None),
         })
     }
@@ -46,12 +49,18 @@ impl AppState {
         self.store.lock().map_err(|_| IpcError::poisoned())
     }
 
+    /// The store's lock itself, for library code that locks only around its database
+    /// work (K2's sync holds it while importing, not while downloading).
+    pub fn store_mutex(&self) -> &Mutex<Store> {
+        &self.store
+    }
+
     pub fn typesetter(&self) -> Result<MutexGuard<'_, Typesetter>, IpcError> {
         self.typesetter.lock().map_err(|_| IpcError::poisoned())
     }
 
-    pub fn preview(&self) -> Result<MutexGuard<'_, Preview>, IpcError> {
-        self.preview.lock().map_err(|_| IpcError::poisoned())
+    pub fn screen(&self) -> Result<MutexGuard<'_, Screen>, IpcError> {
+        self.screen.lock().map_err(|_| IpcError::poisoned())
     }
 
     /// The asset's summary and decoded pixels, decoding only when the asset changes.

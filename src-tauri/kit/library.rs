@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::date::parse_rfc3339;
-use super::manifest::{AssetEntry, Blackout, Localized, Manifest};
+use super::manifest::{AssetEntry, Blackout, Localized, Manifest, NamedStyle};
 use super::Error;
 use crate::db::Store;
 
@@ -41,6 +41,8 @@ pub struct AssetSummary {
     pub kit_title: Localized,
     pub thumb_sha256: String,
     pub availability: Availability,
+    /// The kit's named styles, the only ones besides Relais's own that the editor offers.
+    pub styles: Vec<NamedStyle>,
     #[serde(flatten)]
     pub entry: AssetEntry,
 }
@@ -72,10 +74,21 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
     Ok(kits)
 }
 
-const ASSET_COLUMNS: &str = "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at
-     FROM asset a JOIN kit k ON k.id = a.kit_id";
+const ASSET_COLUMNS: &str = "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at,
+     k.manifest FROM asset a JOIN kit k ON k.id = a.kit_id";
 
-fn asset_from_row(row: &Row<'_>, now_unix: i64) -> rusqlite::Result<Option<AssetSummary>> {
+/// Only the part of a stored manifest the library rows need.
+#[derive(serde::Deserialize)]
+struct KitStyles {
+    #[serde(default)]
+    styles: Vec<NamedStyle>,
+}
+
+fn asset_from_row(
+    row: &Row<'_>,
+    now_unix: i64,
+    styles: &mut std::collections::HashMap<String, Vec<NamedStyle>>,
+) -> rusqlite::Result<Option<AssetSummary>> {
     let entry: String = row.get(3)?;
     // A row written by this code always parses; one that doesn't is skipped rather
     // than hiding the whole library.
@@ -92,8 +105,18 @@ fn asset_from_row(row: &Row<'_>, now_unix: i64) -> rusqlite::Result<Option<Asset
         [kit_until.as_deref(), entry.expires_at.as_deref()],
         now_unix,
     );
+    let kit_id: String = row.get(0)?;
+    // Parsed once per kit, not once per asset: a manifest can be large.
+    if !styles.contains_key(&kit_id) {
+        let manifest: String = row.get(6)?;
+        let parsed = serde_json::from_str::<KitStyles>(&manifest)
+            .map(|kit| kit.styles)
+            .unwrap_or_default();
+        styles.insert(kit_id.clone(), parsed);
+    }
     Ok(Some(AssetSummary {
-        kit_id: row.get(0)?,
+        styles: styles.get(&kit_id).cloned().unwrap_or_default(),
+        kit_id,
         kit_title: serde_json::from_str(&row.get::<_, String>(1)?).unwrap_or_default(),
         thumb_sha256: row.get(2)?,
         availability,
@@ -132,11 +155,12 @@ fn availability(from: [Option<&str>; 2], until: [Option<&str>; 2], now_unix: i64
 /// Every asset the library shows (retracted ones never), with whether it may be used
 /// at `now_unix`.
 pub fn list_assets(store: &Store, now_unix: i64) -> Result<Vec<AssetSummary>, Error> {
+    let mut styles = std::collections::HashMap::new();
     let mut statement = store.conn().prepare(&format!(
         "SELECT {ASSET_COLUMNS} ORDER BY k.installed_at, a.kit_id, a.position"
     ))?;
     let assets = statement
-        .query_map([], |row| asset_from_row(row, now_unix))?
+        .query_map([], |row| asset_from_row(row, now_unix, &mut styles))?
         .filter_map(|row| row.transpose())
         .collect::<Result<Vec<_>, _>>()?;
     Ok(assets)
@@ -155,7 +179,7 @@ pub fn find_asset_at(
         .query_row(
             &format!("SELECT {ASSET_COLUMNS} WHERE a.kit_id = ?1 AND a.id = ?2"),
             params![kit_id, asset_id],
-            |row| asset_from_row(row, now_unix),
+            |row| asset_from_row(row, now_unix, &mut Default::default()),
         )
         .optional()?
         .flatten()

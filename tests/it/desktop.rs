@@ -66,7 +66,7 @@ fn the_app_sets_up_with_the_demo_kit_and_answers_its_commands_through_the_capabi
         &window,
         request(
             "render_preview",
-            serde_json::json!({"kitId": "relais-demo", "assetId": "dimanche-on-vote", "text": "Bonjour", "maxWidth": 400, "maxHeight": 500}),
+            serde_json::json!({"kitId": "relais-demo", "assetId": "dimanche-on-vote", "remix": two_layers(), "maxWidth": 400, "maxHeight": 500}),
         ),
     )
     .expect("render_preview is allowed and succeeds");
@@ -84,7 +84,7 @@ fn the_app_sets_up_with_the_demo_kit_and_answers_its_commands_through_the_capabi
         &window,
         request(
             "render_preview",
-            serde_json::json!({"kitId": "relais-demo", "assetId": "nope", "text": "", "maxWidth": 400, "maxHeight": 500}),
+            serde_json::json!({"kitId": "relais-demo", "assetId": "nope", "remix": {"layers": []}, "maxWidth": 400, "maxHeight": 500}),
         ),
     )
     .expect_err("an unknown asset is an error");
@@ -99,9 +99,60 @@ fn the_app_sets_up_with_the_demo_kit_and_answers_its_commands_through_the_capabi
         "the message names the missing asset: {missing}"
     );
 
+    let draft = serde_json::json!({"kit_id": "relais-demo", "asset_id": "ensemble", "remix": two_layers(), "alt_text": "Affiche rouge."});
+    get_ipc_response(
+        &window,
+        request("draft_save", serde_json::json!({ "draft": draft })),
+    )
+    .expect("draft_save is allowed and stores the remix");
+    let restored = json(
+        get_ipc_response(
+            &window,
+            request(
+                "draft_load",
+                serde_json::json!({"kitId": "relais-demo", "assetId": "ensemble"}),
+            ),
+        )
+        .expect("draft_load is allowed"),
+    );
+    assert_eq!(
+        restored["remix"],
+        two_layers(),
+        "the editor gets back exactly the layers it saved"
+    );
+    assert_eq!(restored["alt_text"], "Affiche rouge.");
+    let none = json(
+        get_ipc_response(
+            &window,
+            request(
+                "draft_load",
+                serde_json::json!({"kitId": "relais-demo", "assetId": "partagez"}),
+            ),
+        )
+        .expect("draft_load is allowed"),
+    );
+    assert!(none.is_null(), "an asset never edited has no draft: {none}");
+
+    let kits = json(
+        get_ipc_response(&window, request("kits", serde_json::json!({}))).expect("kits is allowed"),
+    );
+    assert_eq!(
+        kits[0]["id"], "relais-demo",
+        "the Kits view lists the demo kit: {kits}"
+    );
+
     let unknown = get_ipc_response(&window, request("delete_everything", serde_json::json!({})));
     assert!(
         unknown.is_err(),
         "commands that are not registered are refused"
     );
+}
+
+/// The editor's payload: R1's `Remix` shape with two layers, the second one partial
+/// (style left to its defaults).
+fn two_layers() -> serde_json::Value {
+    serde_json::json!({"layers": [
+        {"text": "Bonjour", "zone": {"x": 0.06, "y": 0.74, "width": 0.88, "height": 0.2}, "style": {"face": "poster"}, "locked": false},
+        {"text": "Été", "zone": {"x": 0.1, "y": 0.05, "width": 0.8, "height": 0.15}, "style": {}, "locked": true}
+    ]})
 }

@@ -16,7 +16,7 @@ const CAPTION_TYPED: &str = "Déjà l'été ? On vote !";
 const CAPTION_EMOJI: &str = " 🗳️";
 
 /// Where screenshots land for people to look at.
-fn output_dir() -> PathBuf {
+pub(crate) fn output_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .parent()
         .unwrap_or(Path::new("."))
@@ -61,8 +61,8 @@ fn free_port() -> u16 {
 }
 
 /// A tauri-driver process and a WebDriver session on the app; both end on drop.
-struct Session {
-    client: Client,
+pub(crate) struct Session {
+    pub(crate) client: Client,
     driver: Child,
     _webview_home: tempfile::TempDir,
 }
@@ -75,7 +75,7 @@ impl Drop for Session {
 }
 
 impl Session {
-    async fn start(env: &[(&str, &Path)]) -> Option<Session> {
+    pub(crate) async fn start(env: &[(&str, &Path)]) -> Option<Session> {
         if std::env::var_os("DISPLAY").is_none() {
             unavailable("there is no DISPLAY (run under xvfb-run)");
             return None;
@@ -141,7 +141,7 @@ impl Session {
     }
 
     /// Polls `probe` until it returns Some, failing with `what` after the timeout.
-    async fn until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
+    pub(crate) async fn until<T, F, Fut>(&self, what: &str, mut probe: F) -> T
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Option<T>>,
@@ -156,26 +156,34 @@ impl Session {
         }
     }
 
-    async fn attr(&self, css: &str, name: &str) -> Option<String> {
+    pub(crate) async fn attr(&self, css: &str, name: &str) -> Option<String> {
         let element = self.client.find(Locator::Css(css)).await.ok()?;
         element.attr(name).await.ok().flatten()
     }
 
-    async fn text(&self, css: &str) -> Option<String> {
+    pub(crate) async fn text(&self, css: &str) -> Option<String> {
         let element = self.client.find(Locator::Css(css)).await.ok()?;
         element.text().await.ok()
     }
 
-    async fn revision(&self) -> u64 {
+    pub(crate) async fn revision(&self) -> u64 {
         self.attr("#preview", "data-revision")
             .await
             .and_then(|value| value.parse().ok())
             .unwrap_or(0)
     }
 
-    async fn screenshot(&self, name: &str) -> PathBuf {
-        // The compositor can lag a frame behind the DOM.
-        tokio::time::sleep(Duration::from_millis(500)).await;
+    pub(crate) async fn screenshot(&self, name: &str) -> PathBuf {
+        // The compositor can lag frames behind the DOM (more so on a busy machine): wait
+        // for two painted frames, then a moment for the screenshot path to catch up.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
+        tokio::time::sleep(Duration::from_millis(1000)).await;
         let png = self.client.screenshot().await.expect("screenshot");
         let path = output_dir().join(name);
         std::fs::write(&path, png).expect("write screenshot");
@@ -183,7 +191,7 @@ impl Session {
     }
 }
 
-fn decode(path: &Path) -> image::RgbaImage {
+pub(crate) fn decode(path: &Path) -> image::RgbaImage {
     let bytes =
         std::fs::read(path).unwrap_or_else(|error| panic!("read {}: {error}", path.display()));
     match relais::render::decode_bytes(&bytes, "image", &relais::render::Limits::default()) {

@@ -2,6 +2,7 @@
 
 mod bad_kits;
 mod cli;
+mod draft;
 mod kit;
 mod kit_tools;
 mod render;
@@ -12,3 +13,5 @@ mod support;
 mod desktop;
 #[cfg(feature = "desktop")]
 mod e2e;
+#[cfg(feature = "desktop")]
+mod e2e_editor;

@@ -2,26 +2,26 @@ use serde::Serialize;
 use tauri::ipc::Response;
 use tauri::{Manager, Runtime, State, WebviewWindow};
 
+use crate::desktop::remix::Remix;
 use crate::desktop::{dialog, AppState, IpcError};
-use crate::render::{encode_to_file, Caption, OutputFormat};
+use crate::render::{encode_to_file, OutputFormat, Picture};
 
-/// A JPEG of the captioned asset fitted into the preview box, as raw bytes.
+/// A JPEG of the remixed asset fitted into the preview box, as raw bytes.
 #[tauri::command(async)]
 pub fn render_preview(
     state: State<'_, AppState>,
     kit_id: String,
     asset_id: String,
-    text: String,
+    remix: Remix,
     max_width: u32,
     max_height: u32,
 ) -> Result<Response, IpcError> {
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
-    let caption = Caption::new(text);
-    let jpeg = state.preview()?.render(
+    let jpeg = state.screen()?.render(
         &mut *state.typesetter()?,
         &summary.entry.sha256,
         &picture,
-        &caption,
+        &remix,
         max_width,
         max_height,
     )?;
@@ -33,7 +33,7 @@ pub struct Exported {
     path: String,
 }
 
-/// Asks where to save (native dialog), then writes the full-size captioned image.
+/// Asks where to save (native dialog), then writes the full-size remixed image.
 /// `None` when the volunteer cancels.
 #[tauri::command]
 pub async fn export_image<R: Runtime>(
@@ -41,7 +41,7 @@ pub async fn export_image<R: Runtime>(
     state: State<'_, AppState>,
     kit_id: String,
     asset_id: String,
-    text: String,
+    remix: Remix,
 ) -> Result<Option<Exported>, IpcError> {
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
     let extension = if picture.is_animated() { "gif" } else { "png" };
@@ -60,8 +60,8 @@ pub async fn export_image<R: Runtime>(
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
         let state = app.state::<AppState>();
-        let captioned = state.typesetter()?.apply(&picture, &Caption::new(text));
-        Ok(encode_to_file(&captioned, format, &written)?)
+        let remixed = remix.apply(&mut *state.typesetter()?, &picture);
+        Ok(encode_to_file(&remixed, format, &written)?)
     })
     .await
     .map_err(|_| IpcError::poisoned())??;
@@ -69,4 +69,22 @@ pub async fn export_image<R: Runtime>(
     Ok(Some(Exported {
         path: path.display().to_string(),
     }))
+}
+
+/// Puts the full-size remixed image (first frame of an animation: clipboards hold
+/// stills) on the system clipboard.
+#[tauri::command(async)]
+pub fn copy_image(
+    state: State<'_, AppState>,
+    kit_id: String,
+    asset_id: String,
+    remix: Remix,
+) -> Result<(), IpcError> {
+    let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    // Only the first frame is copied: caption it alone, not every frame of a GIF.
+    let still = Picture::Still(picture.first_frame().clone());
+    let remixed = remix.apply(&mut *state.typesetter()?, &still);
+    crate::desktop::clipboard::put_image(remixed.first_frame())?;
+    tracing::info!(asset = %summary.entry.id, "copied to the clipboard");
+    Ok(())
 }

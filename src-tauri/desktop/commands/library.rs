@@ -22,5 +22,11 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command(async)]
 pub fn library(state: State<'_, AppState>) -> Result<Vec<AssetSummary>, IpcError> {
-    Ok(kit::list_assets(&*state.store()?)?)
+    Ok(kit::list_assets(&*state.store()?, crate::clock::now_unix())?)
+}
+
+/// The installed kits for the Kits view.
+#[tauri::command(async)]
+pub fn kits(state: State<'_, AppState>) -> Result<Vec<kit::KitSummary>, IpcError> {
+    Ok(kit::list_kits(&*state.store()?)?)
 }
