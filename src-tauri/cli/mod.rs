@@ -2,6 +2,7 @@
 
 mod kit;
 mod render;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -42,6 +43,8 @@ pub enum Error {
     Kit(#[from] crate::kit::Error),
     #[error(transparent)]
     Store(#[from] crate::db::Error),
+    #[error(transparent)]
+    Remote(#[from] crate::kit::remote::Error),
     #[error("cannot write to standard output: {0}")]
     Output(#[from] std::io::Error),
 }

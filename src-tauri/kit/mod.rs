@@ -8,8 +8,10 @@ mod error;
 mod import;
 mod library;
 mod manifest;
+pub mod remote;
 pub mod signature;
 pub mod source;
+pub mod subscribe;
 mod thumbnail;
 mod verify;
 
