@@ -2,6 +2,7 @@
 
 mod cli;
 mod kit;
+mod kit_remote;
 mod kit_tools;
 mod render;
 mod store;

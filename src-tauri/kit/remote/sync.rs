@@ -208,9 +208,13 @@ pub async fn sync_with(
         missing.iter().map(|entry| entry.size).sum(),
         progress,
     );
-    let mut downloads = stream::iter(&missing)
+    // Futures built up front (they do nothing until polled): a stream mapped through a
+    // closure over borrowed entries would not be provably Send.
+    let pending: Vec<_> = missing
+        .iter()
         .map(|entry| fetch_blob(&http, &blobs, &base, entry, &tally))
-        .buffer_unordered(options.parallel.max(1));
+        .collect();
+    let mut downloads = stream::iter(pending).buffer_unordered(options.parallel.max(1));
     // The first failure drops the downloads still running (their temporary files go
     // with them); blobs already verified stay in the store for the next attempt.
     while let Some(result) = downloads.next().await {
