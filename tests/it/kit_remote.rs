@@ -278,6 +278,9 @@ async fn a_first_sync_from_a_static_server_installs_the_signed_kit() {
     publish(&kit_v1, &nginx.served(), 1);
     let data = TempDir::new().unwrap();
     let store = open_store(data.path());
+    let crashed = data.path().join("staging").join("kit-crashed");
+    std::fs::create_dir_all(&crashed).unwrap();
+    std::fs::write(crashed.join("kit.json"), b"{}").unwrap();
     let seen = Mutex::new(Vec::new());
 
     let report = remote::sync(
@@ -338,7 +341,7 @@ async fn a_first_sync_from_a_static_server_installs_the_signed_kit() {
     );
     assert!(
         support::entries(&data.path().join("staging")).is_empty(),
-        "the staging folder is removed after the import"
+        "the staging folder is removed after the import, with any left by a crash"
     );
 }
 
@@ -1239,5 +1242,27 @@ async fn a_server_that_does_not_speak_tls_on_https_is_a_tls_failure() {
     assert!(
         error.to_string().contains("Do not work around this"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn updating_a_kit_that_has_no_web_address_says_so() {
+    let data = TempDir::new().unwrap();
+    let store = open_store(data.path());
+
+    let error = remote::update_kit(
+        &store,
+        "demo",
+        NOW,
+        &Limits::default(),
+        &quick(),
+        &no_progress,
+    )
+    .await
+    .expect_err("the kit was never synced from an address");
+
+    assert!(
+        matches!(&error, remote::Error::NotSubscribed { kit_id } if kit_id == "demo"),
+        "got {error:?}"
     );
 }

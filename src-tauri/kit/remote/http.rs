@@ -157,12 +157,14 @@ fn innermost(error: &reqwest::Error) -> String {
     current.to_string()
 }
 
+/// The causes only: reqwest's own message holds the URL, and a URL containing "tls"
+/// or "ssl" must not make a refused connection look like a certificate problem.
 fn chain_text(error: &reqwest::Error) -> String {
-    let mut text = error.to_string();
+    let mut text = String::new();
     let mut current = error.source();
     while let Some(next) = current {
-        text.push_str(": ");
         text.push_str(&next.to_string());
+        text.push_str(": ");
         current = next.source();
     }
     text.to_lowercase()

@@ -14,7 +14,7 @@ const STAGING_FOLDER: &str = "staging";
 
 /// Builds the folder: kit.json and its signature as fetched, and a hard link (a copy
 /// where links are impossible) to the blob for every listed file. Dropping the result
-/// removes the folder; the blobs stay.
+/// removes the folder; the blobs stay. Call only while holding the store.
 pub(crate) fn stage(
     data_root: &Path,
     blobs: &BlobStore,
@@ -27,6 +27,9 @@ pub(crate) fn stage(
         let path = path.to_path_buf();
         move |source| Error::Write { path, source }
     };
+    // The caller holds the store, which is locked per data folder: any staged folder
+    // still here is from a sync that crashed, never from one running now.
+    let _ = std::fs::remove_dir_all(&parent);
     std::fs::create_dir_all(&parent).map_err(write_error(&parent))?;
     let dir = tempfile::Builder::new()
         .prefix("kit-")
