@@ -309,6 +309,12 @@ async fn a_first_sync_from_a_static_server_installs_the_signed_kit() {
         report.files_fetched, 2,
         "both assets were missing, both fetched"
     );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        (json["outcome"].as_str(), json["import"]["kit_id"].as_str()),
+        (Some("imported"), Some(KIT_ID)),
+        "the UI reads a flat report: {json}"
+    );
     assert_eq!(installed_versions(&store), [(KIT_ID.to_owned(), 1)]);
     for name in ["affiche.png", "tract.png"] {
         assert!(

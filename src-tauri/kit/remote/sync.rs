@@ -59,6 +59,7 @@ pub enum SyncOutcome {
 pub struct SyncReport {
     pub kit_id: String,
     pub url: String,
+    #[serde(flatten)]
     pub outcome: SyncOutcome,
     /// Files downloaded by this sync (those missing from the blob store).
     pub files_fetched: u64,
