@@ -330,6 +330,10 @@ fn installed_version(store: &Store, kit_id: &str) -> Result<Option<u64>, Error> 
 
 /// The key given now, else the one the address was subscribed with; never a different
 /// key than the recorded one.
+// K1: with `Trust`, Pinned(key) -> key; Fingerprint(id) -> the key embedded in kit.json
+// (`manifest.public_key`) when its id is `id` (so resolve after kit.json is fetched,
+// still before the signature check); KnownOnly -> the key pinned for the kit id, and
+// kit_source.public_key can go.
 fn choose_key(
     base: &KitUrl,
     given: Option<&PublicKey>,
