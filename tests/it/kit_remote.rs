@@ -1272,3 +1272,32 @@ async fn updating_a_kit_that_has_no_web_address_says_so() {
         "got {error:?}"
     );
 }
+
+#[tokio::test]
+async fn a_listed_file_missing_on_the_server_is_named_in_the_error() {
+    let organizer = Organizer::new();
+    let kit_v1 = organizer.build(1, &[("affiche", [200, 30, 30, 255])]);
+    let server = Scripted::start().await;
+    server.publish(&kit_v1);
+    server.script.lock().unwrap().remove("/kit/affiche.png");
+    let data = TempDir::new().unwrap();
+    let store = open_store(data.path());
+
+    let error = remote::sync_with(
+        &store,
+        &server.url(),
+        Some(&organizer.public_key()),
+        NOW,
+        &Limits::default(),
+        &quick(),
+        &no_progress,
+    )
+    .await
+    .expect_err("a listed file answered with 404 must fail the sync");
+
+    assert!(
+        matches!(&error, remote::Error::FileNotFound { file, .. } if file == "affiche.png"),
+        "got {error:?}"
+    );
+    assert!(installed_versions(&store).is_empty());
+}
