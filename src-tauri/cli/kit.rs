@@ -24,6 +24,8 @@ pub enum KitCommand {
     Import(ImportArgs),
     /// Remove a kit from the library, with its trusted key and unused files.
     Remove(RemoveArgs),
+    /// Sync kits that have a web address (all, or one by id).
+    Update(super::sync::UpdateArgs),
     /// Draw the demo kit's source folder (assets + kit.toml), for
     /// scripts/build-demo-kit.sh.
     #[command(hide = true)]
@@ -125,6 +127,7 @@ pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
         KitCommand::Verify(args) => verify(cli, args),
         KitCommand::Import(args) => import(cli, args),
         KitCommand::Remove(args) => remove(cli, args),
+        KitCommand::Update(args) => super::sync::update(cli, args),
     }
 }
 
@@ -133,11 +136,8 @@ fn is_url(source: &str) -> bool {
 }
 
 /// The one place URLs leave this file.
-fn import_url(_cli: &Cli, url: &str, _trust: Option<&str>, _json: bool) -> Result<(), Error> {
-    // K2: return crate::cli::sync::import_url(cli, url, trust, json);
-    Err(Error::Unsupported {
-        what: format!("importing from a URL ({url})"),
-    })
+fn import_url(cli: &Cli, url: &str, trust: Option<&str>, json: bool) -> Result<(), Error> {
+    super::sync::import_url(cli, url, &parse_trust(trust)?, json)
 }
 
 /// `--trust`: 16 hex digits confirm the fingerprint of the key kit.json embeds;

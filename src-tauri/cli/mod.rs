@@ -2,6 +2,7 @@
 
 mod kit;
 mod render;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -50,8 +51,8 @@ pub enum Error {
         key_id: String,
         command: String,
     },
-    #[error("{what} is not supported yet in this build of Relais.")]
-    Unsupported { what: String },
+    #[error(transparent)]
+    Remote(#[from] crate::kit::remote::Error),
     #[error("cannot write to standard output: {0}")]
     Output(#[from] std::io::Error),
 }

@@ -56,6 +56,18 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (kit_id, asset_id)
     ) STRICT;",
+    // kit_source: where a kit is synced from over HTTPS, the server's ETag for the
+    // kit.json last imported (for conditional requests) and when it was last checked.
+    // The public key is the one the source was subscribed with (K1: the per-kit pinned
+    // key may replace it).
+    "CREATE TABLE kit_source (
+        kit_id TEXT PRIMARY KEY REFERENCES kit(id) ON DELETE CASCADE,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_checked INTEGER NOT NULL,
+        public_key TEXT
+    ) STRICT;
+    CREATE INDEX kit_source_url ON kit_source (url);",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

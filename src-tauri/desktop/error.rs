@@ -6,6 +6,18 @@ use serde::Serialize;
 pub struct IpcError {
     pub code: &'static str,
     pub message: String,
+    /// With `needs_trust`: what the trust dialog shows before the volunteer confirms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inspection: Option<TrustRequest>,
+}
+
+/// A kit seen for the first time over HTTPS, verified against the key it carries.
+#[derive(Debug, Serialize)]
+pub struct TrustRequest {
+    kit_id: String,
+    version: u64,
+    publisher: String,
+    key_id: String,
 }
 
 impl IpcError {
@@ -13,7 +25,48 @@ impl IpcError {
         Self {
             code,
             message: message.to_string(),
+            inspection: None,
         }
+    }
+}
+
+impl From<crate::kit::remote::Error> for IpcError {
+    fn from(error: crate::kit::remote::Error) -> Self {
+        use crate::kit::remote::Error;
+        tracing::warn!(%error, "kit sync failed");
+        match error {
+            Error::Kit(crate::kit::Error::NotTrusted {
+                kit,
+                version,
+                publisher,
+                key_id,
+            }) => {
+                let message = format!("kit `{kit}` is not trusted yet");
+                Self {
+                    inspection: Some(TrustRequest {
+                        kit_id: kit,
+                        version,
+                        publisher,
+                        key_id: key_id.to_string(),
+                    }),
+                    ..Self::new("needs_trust", message)
+                }
+            }
+            Error::Kit(error) => error.into(),
+            other => Self::new("network", other),
+        }
+    }
+}
+
+impl From<crate::kit::subscribe::Error> for IpcError {
+    fn from(error: crate::kit::subscribe::Error) -> Self {
+        Self::new("invalid_input", error)
+    }
+}
+
+impl From<crate::kit::signature::Error> for IpcError {
+    fn from(error: crate::kit::signature::Error) -> Self {
+        Self::new("invalid_input", error)
     }
 }
 

@@ -35,8 +35,11 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::draft::draft_discard,
             commands::pick::pick_kit,
             commands::library::kits,
-            // K1/K2: commands::kits::{kit_inspect, kit_import, kit_subscribe, kit_update,
-            // kit_remove} once `mod kits` is added in commands/mod.rs.
+            commands::kits::kit_inspect,
+            commands::kits::kit_import,
+            commands::kits::kit_subscribe,
+            commands::kits::kit_update,
+            commands::kits::kit_remove,
         ])
 }
 

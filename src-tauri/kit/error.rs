@@ -70,9 +70,10 @@ pub enum Error {
         pinned: super::signature::KeyId,
         offered: super::signature::KeyId,
     },
-    #[error("kit `{kit}` ({publisher}) is not trusted yet: it is signed by key {key_id}. Check that fingerprint with the organizer, then confirm it (relais kit import … --trust {key_id}).")]
+    #[error("kit `{kit}` version {version} ({publisher}) is not trusted yet: it is signed by key {key_id}. Check that fingerprint with the organizer, then confirm it (relais kit import … --trust {key_id}).")]
     NotTrusted {
         kit: String,
+        version: u64,
         publisher: String,
         key_id: super::signature::KeyId,
     },

@@ -74,7 +74,8 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
     Ok(kits)
 }
 
-const ASSET_COLUMNS: &str = "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at,
+const ASSET_COLUMNS: &str =
+    "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at,
      k.manifest FROM asset a JOIN kit k ON k.id = a.kit_id";
 
 /// Only the part of a stored manifest the library rows need.

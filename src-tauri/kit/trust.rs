@@ -100,6 +100,7 @@ pub fn authenticate(
             Trust::KnownOnly => {
                 return Err(Error::NotTrusted {
                     kit: manifest.id.clone(),
+                    version: manifest.version,
                     publisher: manifest.publisher.clone(),
                     key_id: signature.key_id(),
                 })

@@ -827,10 +827,16 @@ fn a_public_key_given_to_trust_pins_it_and_remove_forgets_the_kit() {
 }
 
 #[test]
-fn importing_a_url_is_routed_to_sync_and_says_so_until_sync_lands() {
+fn importing_a_url_goes_to_sync_which_names_the_unreachable_server() {
     let organizer = Organizer::new();
-    let output = organizer.import(Path::new("https://example.invalid/kit/"), None, false);
-    assert!(!output.status.success(), "a URL import cannot succeed here");
+    // Port 1 on loopback: nothing listens, so the connection is refused at once.
+    let output = organizer.import(Path::new("http://127.0.0.1:1/kit/"), None, false);
+    assert!(!output.status.success(), "nothing serves this kit");
+    assert!(
+        stderr_of(&output).contains("cannot reach 127.0.0.1"),
+        "the error names the server it could not reach: {}",
+        stderr_of(&output)
+    );
     assert!(
         !stderr_of(&output).contains("neither a kit folder"),
         "a URL must not be treated as a path: {}",

@@ -4,6 +4,7 @@ mod bad_kits;
 mod cli;
 mod draft;
 mod kit;
+mod kit_remote;
 mod kit_tools;
 mod render;
 mod store;

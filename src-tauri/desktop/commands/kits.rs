@@ -1,11 +1,5 @@
-//! K1/K2: Kits view adapters, written against the contract in CONTRACTS.md and the
-//! signatures on the k1/k2 branches at 12:50 UTC, NOT yet in the module tree (they need
-//! `kit::{inspect, import_path, remove_kit, Trust, KeyId, PublicKey}` from K1 and
-//! `kit::remote` / `kit::subscribe` from K2). To wire: add `pub mod kits;` to
-//! commands/mod.rs and the five commands to `generate_handler!` in desktop/mod.rs
-//! (build.rs and capabilities/default.json already list them), then add
-//! `From<kit::remote::Error>` and `From<kit::subscribe::Error>` for `IpcError` in
-//! desktop/error.rs (code "network" / "invalid_input").
+//! The Kits view: inspect and import kit files or folders, subscribe to kits served
+//! over HTTPS (with progress events), update and remove them.
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State};
@@ -85,7 +79,6 @@ pub async fn kit_subscribe<R: Runtime>(
     let progress = |step: Progress| {
         let _ = app.emit(PROGRESS_EVENT, step);
     };
-    // K2: `sync` takes `&Trust` once K1 is merged (today `Option<&PublicKey>`).
     Ok(remote::sync(
         state.store_mutex(),
         &url,

@@ -22,7 +22,10 @@ pub fn app_info(state: State<'_, AppState>) -> AppInfo {
 
 #[tauri::command(async)]
 pub fn library(state: State<'_, AppState>) -> Result<Vec<AssetSummary>, IpcError> {
-    Ok(kit::list_assets(&*state.store()?, crate::clock::now_unix())?)
+    Ok(kit::list_assets(
+        &*state.store()?,
+        crate::clock::now_unix(),
+    )?)
 }
 
 /// The installed kits for the Kits view.

@@ -1,0 +1,199 @@
+//! `relais kit import URL` and `relais kit update [ID]`: kits synced over HTTPS, with a
+//! progress line on stderr when it is a terminal.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Mutex;
+
+use clap::Args;
+
+use super::{Cli, Error};
+use crate::db::Store;
+use crate::kit::remote::{self, Progress, SyncOptions, SyncOutcome, SyncReport};
+use crate::kit::{ImportOutcome, Trust};
+use crate::render::Limits;
+
+#[derive(Debug, Args)]
+pub struct UpdateArgs {
+    /// Only this kit; without it, every kit that has a web address.
+    #[arg(value_name = "ID")]
+    pub kit_id: Option<String>,
+}
+
+/// `relais kit import https://…`: the kit folder served at `url`.
+pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(), Error> {
+    let store = Mutex::new(Store::open(&cli.data_dir()?)?);
+    let bar = ProgressLine::new();
+    let report = runtime()?.block_on(remote::sync(
+        &store,
+        url,
+        trust,
+        crate::clock::now_unix(),
+        &Limits::default(),
+        &|progress| bar.show(url, progress),
+    ));
+    bar.finish();
+    let report = match report {
+        Err(remote::Error::Kit(crate::kit::Error::NotTrusted {
+            kit,
+            version,
+            publisher,
+            key_id,
+        })) => {
+            // The same guidance as for a file: what to check, and how to say it was.
+            return Err(Error::TrustNeeded {
+                command: format!("relais kit import {url} --trust {key_id}"),
+                publisher,
+                kit,
+                version,
+                key_id: key_id.to_string(),
+            });
+        }
+        other => other?,
+    };
+    if json {
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &report).map_err(std::io::Error::from)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    print_report(&report)
+}
+
+/// `relais kit update [ID]`. Every kit is tried; the command fails if any kit failed.
+pub fn update(cli: &Cli, args: &UpdateArgs) -> Result<(), Error> {
+    let store = Mutex::new(Store::open(&cli.data_dir()?)?);
+    let now = crate::clock::now_unix();
+    let limits = Limits::default();
+    let options = SyncOptions::default();
+    let runtime = runtime()?;
+    let bar = ProgressLine::new();
+    if let Some(kit_id) = &args.kit_id {
+        let report = runtime.block_on(remote::update_kit(
+            &store,
+            kit_id,
+            now,
+            &limits,
+            &options,
+            &|progress| bar.show(kit_id, progress),
+        ));
+        bar.finish();
+        return print_report(&report?);
+    }
+    let updates = runtime.block_on(remote::update_all(
+        &store,
+        now,
+        &limits,
+        &options,
+        &|kit_id, progress| bar.show(kit_id, progress),
+    ))?;
+    bar.finish();
+    if updates.is_empty() {
+        println!("no kit has a web address to update from (import one with `relais kit import https://…`)");
+        return Ok(());
+    }
+    let mut first_error = None;
+    for update in updates {
+        match update.result {
+            Ok(report) => print_report(&report)?,
+            Err(error) => {
+                eprintln!("relais: kit `{}`: {error}", update.kit_id);
+                first_error.get_or_insert(error);
+            }
+        }
+    }
+    match first_error {
+        Some(error) => Err(error.into()),
+        None => Ok(()),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Error> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| remote::Error::Client {
+            detail: error.to_string(),
+        })?)
+}
+
+fn print_report(report: &SyncReport) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match &report.outcome {
+        SyncOutcome::NotModified => {
+            writeln!(out, "kit `{}`: up to date ({})", report.kit_id, report.url)?
+        }
+        SyncOutcome::Imported(import) => {
+            let what = match import.outcome {
+                ImportOutcome::Installed => "installed".to_owned(),
+                ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
+                ImportOutcome::Unchanged => "already installed".to_owned(),
+            };
+            writeln!(
+                out,
+                "kit `{}` version {} {what}: {} assets, {} files downloaded ({})",
+                import.kit_id,
+                import.version,
+                import.assets,
+                report.files_fetched,
+                megabytes(report.bytes_fetched)
+            )?;
+            for retracted in &import.retracted {
+                writeln!(
+                    out,
+                    "withdrawn by the organizer: {} ({}): {}",
+                    retracted.title.get("fr"),
+                    retracted.asset_id,
+                    retracted.reason.get("fr")
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// One line redrawn in place with `\r`; silent when stderr is not a terminal so logs
+/// and scripts get only the final report.
+struct ProgressLine {
+    enabled: bool,
+    drawn: std::sync::atomic::AtomicBool,
+}
+
+impl ProgressLine {
+    fn new() -> Self {
+        Self {
+            enabled: std::io::stderr().is_terminal(),
+            drawn: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    fn show(&self, label: &str, progress: Progress) {
+        if !self.enabled || progress.files_total == 0 {
+            return;
+        }
+        let percent = (progress.bytes_done * 100)
+            .checked_div(progress.bytes_total)
+            .unwrap_or(100);
+        let mut err = std::io::stderr().lock();
+        // A failed write to the terminal only loses a progress line.
+        let _ = write!(
+            err,
+            "\r\x1b[2K{label}: {}/{} files, {} of {} ({percent}%)",
+            progress.files_done,
+            progress.files_total,
+            megabytes(progress.bytes_done),
+            megabytes(progress.bytes_total)
+        );
+        let _ = err.flush();
+        self.drawn.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn finish(&self) {
+        if self.drawn.load(std::sync::atomic::Ordering::Relaxed) {
+            eprintln!();
+        }
+    }
+}
+
+fn megabytes(bytes: u64) -> String {
+    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
+}

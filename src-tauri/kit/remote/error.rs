@@ -1,0 +1,92 @@
+use std::path::PathBuf;
+
+use crate::kit::signature::KeyId;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("`{url}` is not a kit address ({detail}). A kit address looks like https://example.org/kits/municipales/.")]
+    UrlInvalid { url: String, detail: String },
+    #[error("`{url}`: kits are fetched over https:// only (plain http:// is accepted only from this computer, for tests). Ask the organizer for the https:// address.")]
+    NotHttps { url: String },
+    #[error("{url}: a kit address must not contain a user name or password. Ask the organizer for the public address.")]
+    UrlCredentials { url: String },
+    #[error("cannot reach {host}: this computer seems offline, or the server is down ({detail}). Check the connection and try again.")]
+    Offline { host: String, detail: String },
+    #[error(
+        "cannot find the server {host} (name lookup failed). Check the address and the connection."
+    )]
+    Dns { host: String },
+    #[error("the secure connection to {host} failed ({detail}). The server's certificate is not valid for this address, or something on the network intercepts the connection. Do not work around this; tell the organizer.")]
+    Tls { host: String, detail: String },
+    #[error("{url} did not answer within {seconds} s. The server or the connection is too slow; try again later.")]
+    Timeout { url: String, seconds: u64 },
+    #[error("no kit at {url} (404 Not Found). Check the address with the organizer.")]
+    ManifestNotFound { url: String },
+    #[error("the server has kit.json but no signature at {url} (404). The kit is unsigned or being published; Relais never installs an unsigned kit. Try again later.")]
+    SignatureNotFound { url: String },
+    #[error("file {file} is listed in kit.json but missing on the server ({url}, 404). The kit is being published or is incomplete; try again later.")]
+    FileNotFound { file: String, url: String },
+    #[error("the server failed on {url} (HTTP {status}). Nothing was installed; try again later.")]
+    Server { url: String, status: u16 },
+    #[error(
+        "{url} answered HTTP {status} instead of the file. Check the address with the organizer."
+    )]
+    Status { url: String, status: u16 },
+    #[error("the connection to {url} broke during the transfer ({detail}). Nothing was installed; sync again to fetch what is still missing.")]
+    Interrupted { url: String, detail: String },
+    #[error("{what} at {url} is larger than {max_bytes} bytes; this is not a kit. Check the address with the organizer.")]
+    TooLarge {
+        what: &'static str,
+        url: String,
+        max_bytes: u64,
+    },
+    #[error("file {file} from {url} does not match kit.json; the server may be compromised or mid-update; try again later.")]
+    Tampered { file: String, url: String },
+    #[error("{url} now serves kit `{found}`, but it was subscribed as kit `{expected}`. Check the address with the organizer.")]
+    WrongKit {
+        url: String,
+        expected: String,
+        found: String,
+    },
+    #[error("the kit at {url} is signed by key {key_id}, and no key was given to check it. Use the organizer's subscribe link, or pass the organizer's public key (--trust KEY).")]
+    KeyNeeded { url: String, key_id: KeyId },
+    #[error("the kit at {url} was subscribed with organizer key {pinned}; key {offered} was given now. Relais never moves a kit to another key; remove the kit first if the organizer really changed keys.")]
+    KeyChanged {
+        url: String,
+        pinned: KeyId,
+        offered: KeyId,
+    },
+    #[error(
+        "kit `{kit_id}` has no web address to update from; it was imported from a file or folder."
+    )]
+    NotSubscribed { kit_id: String },
+    #[error("cannot write downloaded files in {path} ({source}). Check free space and permissions of the data folder.")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot start the network client ({detail}).")]
+    Client { detail: String },
+    #[error(
+        "the library is unavailable because another task failed while using it. Restart Relais."
+    )]
+    StoreUnavailable,
+    #[error(transparent)]
+    Kit(#[from] crate::kit::Error),
+    #[error(transparent)]
+    Store(#[from] crate::db::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Error::Store(crate::db::Error::Sql(error))
+    }
+}
+
+impl From<crate::kit::signature::Error> for Error {
+    fn from(error: crate::kit::signature::Error) -> Self {
+        Error::Kit(error.into())
+    }
+}
