@@ -33,7 +33,8 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     // K1: signed kits. The organizer key pinned per kit id (kept apart from `kit` so the
     // pin is written in the same transaction as the kit but read before any file), the
-    // kit's validity and where it was synced from, and an index for the thumbnail cache.
+    // kit's validity, and an index for the thumbnail cache. Where a kit is synced from
+    // is `kit_source`, next migration.
     "CREATE TABLE kit_key (
         kit_id TEXT PRIMARY KEY,
         public_key TEXT NOT NULL,
@@ -43,8 +44,6 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE kit ADD COLUMN key_id TEXT NOT NULL DEFAULT '';
     ALTER TABLE kit ADD COLUMN valid_from TEXT;
     ALTER TABLE kit ADD COLUMN expires_at TEXT;
-    ALTER TABLE kit ADD COLUMN source_url TEXT;
-    ALTER TABLE kit ADD COLUMN last_checked INTEGER;
     CREATE INDEX asset_sha256 ON asset (sha256);",
     // The editor's drafts: one remix per asset, restored after a restart. No foreign key
     // to `asset`: a kit update replaces asset rows and must not erase volunteers' work.
@@ -58,14 +57,11 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;",
     // kit_source: where a kit is synced from over HTTPS, the server's ETag for the
     // kit.json last imported (for conditional requests) and when it was last checked.
-    // The public key is the one the source was subscribed with (K1: the per-kit pinned
-    // key may replace it).
     "CREATE TABLE kit_source (
         kit_id TEXT PRIMARY KEY REFERENCES kit(id) ON DELETE CASCADE,
         url TEXT NOT NULL,
         etag TEXT,
-        last_checked INTEGER NOT NULL,
-        public_key TEXT
+        last_checked INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX kit_source_url ON kit_source (url);",
 ];

@@ -52,8 +52,8 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
         "SELECT k.id, k.title, k.publisher, k.version, k.installed_at,
                 (SELECT COUNT(*) FROM asset a WHERE a.kit_id = k.id),
                 COALESCE((SELECT p.key_id FROM kit_key p WHERE p.kit_id = k.id), k.key_id),
-                k.source_url, k.last_checked, k.expires_at
-         FROM kit k ORDER BY k.installed_at, k.id",
+                s.url, s.last_checked, k.expires_at
+         FROM kit k LEFT JOIN kit_source s ON s.kit_id = k.id ORDER BY k.installed_at, k.id",
     )?;
     let kits = statement
         .query_map([], |row| {
@@ -230,25 +230,6 @@ pub fn blackouts(store: &Store, kit_id: &str) -> Result<Vec<Blackout>, Error> {
             kit: kit_id.to_owned(),
         })?
         .blackouts)
-}
-
-/// Records where a kit is synced from and when it was last checked.
-pub fn set_source(
-    store: &Store,
-    kit_id: &str,
-    source_url: Option<&str>,
-    last_checked: i64,
-) -> Result<(), Error> {
-    let changed = store.conn().execute(
-        "UPDATE kit SET source_url = ?2, last_checked = ?3 WHERE id = ?1",
-        params![kit_id, source_url, last_checked],
-    )?;
-    if changed == 0 {
-        return Err(Error::KitNotFound {
-            kit: kit_id.to_owned(),
-        });
-    }
-    Ok(())
 }
 
 /// Removes a kit, its assets and its pinned key (the volunteer chose to forget it), then

@@ -26,7 +26,7 @@ pub use import::{import_folder, import_path, ImportOutcome, ImportReport, Retrac
 pub use inspect::{inspect, Inspection};
 pub use library::{
     blackouts, find_asset, find_asset_at, list_assets, list_kits, load_picture, remove_kit,
-    set_source, AssetSummary, Availability, KitSummary,
+    AssetSummary, Availability, KitSummary,
 };
 pub use manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,

@@ -1,5 +1,6 @@
 //! Where each subscribed kit comes from: its address, the ETag of the kit.json last
-//! imported from there, when it was last checked, and the key it was subscribed with.
+//! imported from there, and when it was last checked. The organizer key is the one
+//! pinned for the kit id (`kit::pinned_key`), whatever the address.
 
 use rusqlite::{params, Connection, OptionalExtension, Row};
 use serde::Serialize;
@@ -13,11 +14,9 @@ pub struct KitSource {
     pub url: String,
     pub etag: Option<String>,
     pub last_checked: i64,
-    /// K1: the key pinned for this kit may take this role once trust is stored per kit.
-    pub public_key: Option<String>,
 }
 
-const COLUMNS: &str = "kit_id, url, etag, last_checked, public_key";
+const COLUMNS: &str = "kit_id, url, etag, last_checked";
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<KitSource> {
     Ok(KitSource {
@@ -25,7 +24,6 @@ fn from_row(row: &Row<'_>) -> rusqlite::Result<KitSource> {
         url: row.get(1)?,
         etag: row.get(2)?,
         last_checked: row.get(3)?,
-        public_key: row.get(4)?,
     })
 }
 
@@ -62,17 +60,11 @@ pub(crate) fn by_kit(conn: &Connection, kit_id: &str) -> Result<Option<KitSource
 /// sync never leaves an ETag that would hide a version not yet installed.
 pub(crate) fn record(conn: &Connection, source: &KitSource) -> Result<(), Error> {
     conn.execute(
-        "INSERT INTO kit_source (kit_id, url, etag, last_checked, public_key)
-         VALUES (?1, ?2, ?3, ?4, ?5)
+        "INSERT INTO kit_source (kit_id, url, etag, last_checked)
+         VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (kit_id) DO UPDATE SET url = excluded.url, etag = excluded.etag,
-           last_checked = excluded.last_checked, public_key = excluded.public_key",
-        params![
-            source.kit_id,
-            source.url,
-            source.etag,
-            source.last_checked,
-            source.public_key
-        ],
+           last_checked = excluded.last_checked",
+        params![source.kit_id, source.url, source.etag, source.last_checked],
     )?;
     Ok(())
 }

@@ -193,7 +193,7 @@ pub async fn sync_with(
     let signature_text = String::from_utf8_lossy(&signature_bytes).into_owned();
     let signature = Signature::parse(&signature_text)?;
     // The signature is checked before a single asset byte is requested.
-    let key = authenticate(
+    authenticate(
         &*lock(store)?,
         &manifest,
         &manifest_bytes,
@@ -250,7 +250,6 @@ pub async fn sync_with(
             url: base.as_str().to_owned(),
             etag: new_etag,
             last_checked: now_unix,
-            public_key: Some(key.to_base64()),
         },
     )?;
     Ok(SyncReport {
