@@ -139,12 +139,13 @@ const kits = createKits({
   onLibraryChanged: () => refreshLibrary(),
 });
 // A relais://subscribe link opened from a browser or a message (see desktop/deep_link.rs).
-listenEvent("kit-subscribe-link", (url) => {
-  if (typeof url !== "string") return;
+function openSubscribeLink(url) {
+  if (typeof url !== "string" || !url.startsWith("relais://subscribe")) return;
   showView("kits");
   kits.refresh();
   kits.subscribe(url);
-}).catch(() => {});
+}
+listenEvent("kit-subscribe-link", openSubscribeLink).catch(() => {});
 
 kits.setOnDropped((path) => {
   showView("kits");
@@ -236,6 +237,8 @@ async function start() {
     version = info?.version ?? "";
     els.version.textContent = version ? t("app.version", { version }) : "";
     if (!saved && normalizeLang(info?.locale)) setLang(info.locale);
+    // Opened from a relais://subscribe link: go straight to subscribing.
+    if (info?.subscribe_link) openSubscribeLink(info.subscribe_link);
   } catch (err) {
     // Not fatal: the library can still be used without version/locale.
     showError(err);

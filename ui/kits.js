@@ -84,7 +84,8 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
       update.dataset.action = "update";
       update.textContent = t("kits.update");
       update.disabled = busy;
-      if (!kit.source_url) update.title = t("kits.update.noSource");
+      // Only kits with a web address can be checked for a new version.
+      update.hidden = !kit.source_url;
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "btn btn-danger-quiet btn-small";

@@ -10,12 +10,16 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "relais", version, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
+#[command(name = "relais", version, args_conflicts_with_subcommands = true, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
 pub struct Cli {
     /// Folder holding all of Relais's state (database, kits, logs). Defaults to the
     /// platform's app-data folder.
     #[arg(long, global = true, env = "RELAIS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+
+    /// A `relais://subscribe?url=…` link, as the desktop passes it when one is opened.
+    #[arg(value_name = "LINK", hide = true)]
+    pub link: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,

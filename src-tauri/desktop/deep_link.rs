@@ -1,33 +1,20 @@
-//! K2 + deep link: `relais://subscribe?url=…&key=…` opens the Kits view and subscribes,
-//! with the key from the link pinned. NOT yet in the module tree: it needs two crates and
-//! K2's `kit::subscribe::SubscribeLink`. To wire (integrator):
-//! - Cargo.toml, desktop feature: `tauri-plugin-deep-link = "2"` and
-//!   `tauri-plugin-single-instance = { version = "2", features = ["deep-link"] }` (both
-//!   MIT/Apache-2.0). On Linux a link starts a second `relais` process; without
-//!   single-instance it would meet the data-folder lock instead of the open window.
-//! - tauri.conf.json: `"plugins": { "deep-link": { "desktop": { "schemes": ["relais"] } } }`
-//!   (the .deb then registers the scheme handler).
-//! - desktop/mod.rs: `mod deep_link;`, `let builder = deep_link::plugins(builder);` before
-//!   `.manage(..)`, and `.setup(|app| { deep_link::setup(app); Ok(()) })`.
-//! - capabilities/default.json: nothing: the link arrives as the app's own event.
-//! The UI already listens for `kit-subscribe-link` (ui/app.js) and calls `kit_subscribe`
-//! with the link, which `commands::kits::kit_subscribe` parses and pins.
+//! `relais://subscribe?url=…&key=…` links: registered as the handler of the `relais`
+//! scheme (by the .deb, and at run time on Linux), they start Relais with the link as
+//! its argument; the Kits view then subscribes with the key from the link pinned.
+//!
+//! A link opened while Relais already runs on the same data folder starts a second
+//! process that meets the folder lock and says so; handing the link over to the open
+//! window needs a single-instance channel keyed by data folder (not done: the
+//! single-instance plugin keys by app id, which would also merge separate data folders).
 
-use tauri::{App, Builder, Emitter, Manager, Runtime};
+use tauri::{App, AppHandle, Builder, Emitter, Runtime};
 use tauri_plugin_deep_link::DeepLinkExt;
 
 /// The event the UI listens to; the payload is the link as a string.
 pub const LINK_EVENT: &str = "kit-subscribe-link";
 
 pub fn plugins<R: Runtime>(builder: Builder<R>) -> Builder<R> {
-    builder
-        // Must be the first plugin: a second launch hands its link to this window and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.set_focus();
-            }
-        }))
-        .plugin(tauri_plugin_deep_link::init())
+    builder.plugin(tauri_plugin_deep_link::init())
 }
 
 pub fn setup<R: Runtime>(app: &App<R>) {
@@ -44,14 +31,19 @@ pub fn setup<R: Runtime>(app: &App<R>) {
             let _ = handle.emit(LINK_EVENT, url.to_owned());
         }
     };
-    if let Ok(Some(urls)) = app.deep_link().get_current() {
-        for url in urls {
-            forward(url.as_str());
-        }
-    }
+    // The link Relais was started with is asked for by the window once its script runs
+    // (`startup_link`): an event sent now would arrive before anyone listens.
     app.deep_link().on_open_url(move |event| {
         for url in event.urls() {
             forward(url.as_str());
         }
     });
+}
+
+/// The subscribe link Relais was started with, if any.
+pub fn startup_link<R: Runtime>(app: &AppHandle<R>) -> Option<String> {
+    let urls = app.deep_link().get_current().ok()??;
+    urls.into_iter()
+        .map(String::from)
+        .find(|url| url.starts_with("relais://subscribe"))
 }

@@ -74,9 +74,14 @@ impl From<crate::kit::Error> for IpcError {
     fn from(error: crate::kit::Error) -> Self {
         use crate::kit::Error;
         let code = match &error {
-            Error::AssetNotFound { .. } => "not_found",
-            Error::Image { .. } => "invalid_input",
-            _ => "internal",
+            Error::AssetNotFound { .. } | Error::KitNotFound { .. } => "not_found",
+            Error::KeyChanged { .. } | Error::NotTrusted { .. } | Error::FingerprintMismatch { .. } => {
+                "untrusted"
+            }
+            Error::Blob { .. } | Error::Staging { .. } | Error::FileRead { .. } => "io",
+            Error::Store(_) | Error::Demo(_) | Error::Build(_) => "internal",
+            // Everything else is a kit that failed a check: refused, nothing written.
+            _ => "kit_refused",
         };
         tracing::warn!(%error, "command failed");
         Self::new(code, error)

@@ -4,6 +4,7 @@
 
 mod clipboard;
 mod commands;
+pub(crate) mod deep_link;
 mod dialog;
 mod error;
 mod protocol;
@@ -21,7 +22,11 @@ use tauri::{Builder, Context, Runtime};
 /// Registers everything the window needs. Generic over the runtime so the same setup
 /// runs under `tauri::test::mock_builder()`.
 pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
-    builder
+    deep_link::plugins(builder)
+        .setup(|app| {
+            deep_link::setup(app);
+            Ok(())
+        })
         .manage(state)
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::serve)
         .invoke_handler(tauri::generate_handler![

@@ -16,3 +16,5 @@ mod desktop;
 mod e2e;
 #[cfg(feature = "desktop")]
 mod e2e_editor;
+#[cfg(feature = "desktop")]
+mod e2e_kits;

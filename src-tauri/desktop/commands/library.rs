@@ -1,7 +1,7 @@
 use serde::Serialize;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
-use crate::desktop::{AppState, IpcError};
+use crate::desktop::{deep_link, AppState, IpcError};
 use crate::kit::{self, AssetSummary};
 
 #[derive(Serialize)]
@@ -9,14 +9,17 @@ pub struct AppInfo {
     version: &'static str,
     locale: String,
     data_dir: String,
+    /// The `relais://subscribe` link Relais was opened with, for the Kits view.
+    subscribe_link: Option<String>,
 }
 
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> AppInfo {
     AppInfo {
         version: env!("CARGO_PKG_VERSION"),
         locale: state.locale.clone(),
         data_dir: state.data_dir.display().to_string(),
+        subscribe_link: deep_link::startup_link(&app),
     }
 }
 
