@@ -1,12 +1,17 @@
-//! The editor's preview: the decoded asset and its screen-size copy stay in memory, so
-//! each keystroke or drag costs one caption rasterization and one small JPEG.
+//! The editor's preview: the decoded asset's screen-size copy stays in memory, so each
+//! keystroke or drag costs one layout (none when only the position changed), the layers
+//! drawn at screen size, and one small JPEG.
 
 use std::sync::Arc;
 
 use image::imageops::FilterType;
 use image::RgbaImage;
 
-use super::{encode_still, Caption, Error, OutputFormat, Picture, Typesetter};
+use super::{encode_still, Caption, Error, OutputFormat, Picture, Remix, Typesetter};
+
+/// Preview JPEG quality: the image is redrawn at every drag step, and at screen size the
+/// difference with higher qualities is not visible.
+const PREVIEW_QUALITY: u8 = 80;
 
 /// What identifies the pixels a preview starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +24,8 @@ struct BaseKey {
 #[derive(Default)]
 pub struct Preview {
     base: Option<(BaseKey, RgbaImage)>,
+    /// Reused between renders so a drag step allocates no frame.
+    frame: Option<RgbaImage>,
 }
 
 impl Preview {
@@ -33,6 +40,40 @@ impl Preview {
         max_width: u32,
         max_height: u32,
     ) -> Result<Vec<u8>, Error> {
+        let remix = Remix::from(caption.clone());
+        self.render_remix(typesetter, sha256, picture, &remix, max_width, max_height)
+    }
+
+    /// A JPEG of `picture` with every layer of `remix`, fitted into `max_width` x
+    /// `max_height`; layers are laid out in asset pixels so lines break as in the export.
+    pub fn render_remix(
+        &mut self,
+        typesetter: &mut Typesetter,
+        sha256: &str,
+        picture: &Picture,
+        remix: &Remix,
+        max_width: u32,
+        max_height: u32,
+    ) -> Result<Vec<u8>, Error> {
+        let frame = self.frame_remix(typesetter, sha256, picture, remix, max_width, max_height);
+        encode_still(
+            frame,
+            OutputFormat::Jpeg {
+                quality: PREVIEW_QUALITY,
+            },
+        )
+    }
+
+    /// The preview frame before encoding: the cached screen-size base with the layers.
+    pub fn frame_remix(
+        &mut self,
+        typesetter: &mut Typesetter,
+        sha256: &str,
+        picture: &Picture,
+        remix: &Remix,
+        max_width: u32,
+        max_height: u32,
+    ) -> &RgbaImage {
         let (asset_width, asset_height) = picture.dimensions();
         let (width, height) = fit(asset_width, asset_height, max_width, max_height);
         let key = BaseKey {
@@ -56,9 +97,16 @@ impl Preview {
                 &self.base.insert((key, image)).1
             }
         };
-        let mut frame = base.clone();
-        typesetter.draw_onto(&mut frame, caption, asset_width, asset_height);
-        encode_still(&frame, OutputFormat::Jpeg { quality: 85 })
+        let reusable = matches!(&self.frame, Some(f) if f.dimensions() == base.dimensions());
+        if !reusable {
+            self.frame = None;
+        }
+        let frame = self.frame.get_or_insert_with(|| base.clone());
+        if reusable {
+            frame.copy_from_slice(base);
+        }
+        typesetter.draw_remix_onto(frame, remix, asset_width, asset_height);
+        frame
     }
 }
 
