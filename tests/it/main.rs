@@ -1,6 +1,7 @@
 //! The one integration-test binary: a module per area.
 
 mod cli;
+mod golden;
 mod kit;
 mod kit_tools;
 mod render;
