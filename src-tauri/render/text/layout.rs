@@ -12,6 +12,18 @@ use crate::render::french;
 /// Smallest size the fit search tries, in asset pixels.
 const MIN_FONT_PX: f32 = 6.0;
 
+/// Height a line's ink may take, in ems: accented capitals, descenders and colour emoji
+/// reach past a tight line box, so the first and last lines keep this much room.
+const INK_EM: f32 = 1.3;
+
+/// Height of `lines` lines of text at `size` with their ink, in pixels.
+fn ink_height(lines: usize, size: f32, line_height: f32) -> f32 {
+    if lines == 0 {
+        return 0.0;
+    }
+    (lines - 1) as f32 * size * line_height + size * line_height.max(INK_EM)
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct PlacedGlyph {
     pub font_id: fontdb::ID,
@@ -211,7 +223,7 @@ impl Shaper<'_> {
     fn holds(&self, width: f32, height: f32, max_lines: usize, size: f32) -> bool {
         let extents = self.extents();
         extents.len() <= max_lines
-            && extents.len() as f32 * size * self.line_height <= height + 0.5
+            && ink_height(extents.len(), size, self.line_height) <= height + 0.5
             && extents.iter().flatten().all(|e| e.width() <= width + 0.5)
     }
 }
@@ -331,8 +343,10 @@ pub(crate) fn layout(
     }
 
     let extents = shaper.extents();
-    let block_height = extents.len() as f32 * size * line_height;
-    let top = zone_y + ((zone_h - block_height) / 2.0).max(0.0);
+    let ink_block = ink_height(extents.len(), size, line_height);
+    let top = zone_y
+        + ((zone_h - ink_block) / 2.0).max(0.0)
+        + size * (INK_EM - line_height).max(0.0) / 2.0;
     let mut glyphs = Vec::new();
     let mut line_starts = Vec::new();
     let mut block: Option<Ltrb> = None;
