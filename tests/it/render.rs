@@ -946,3 +946,43 @@ proptest! {
         prop_assert_eq!(preview[0].font_size, export[0].font_size, "same size in asset px");
     }
 }
+
+#[test]
+fn cli_render_with_layers_json_draws_each_layer_in_its_zone() {
+    let home = TempDir::new().expect("temp dir");
+    let source = home.path().join("grey.png");
+    std::fs::write(&source, png(300, 400, |_, _| [128, 128, 128, 255])).expect("write source");
+    let out = home.path().join("out.png");
+    let layers =
+        r#"{"layers":[{"text":"En haut","zone":{"x":0.1,"y":0.05,"width":0.8,"height":0.15}}]}"#;
+    support::relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source)
+        .args(["--layers", layers, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rendered = Pixels::of(&decode_file(&out, &Limits::default()).expect("output decodes"));
+    let untouched = Pixels::of(&grey(300, 400));
+    assert!(
+        rendered.differing_pixels(&untouched, rendered.rows(0.05, 0.2)) > 0,
+        "the layer's text should be drawn in its top zone"
+    );
+    assert_eq!(
+        rendered.differing_pixels(&untouched, rendered.rows(0.3, 1.0)),
+        0,
+        "nothing should be drawn in the default bottom band when layers are given"
+    );
+
+    support::relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source)
+        .args(["--layers", "{not json", "-o"])
+        .arg(home.path().join("bad.png"))
+        .assert()
+        .failure();
+    assert!(
+        !home.path().join("bad.png").exists(),
+        "malformed layers JSON writes nothing"
+    );
+}
