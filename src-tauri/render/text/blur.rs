@@ -3,7 +3,8 @@
 
 /// Blurs an 8-bit coverage mask of `width` x `height` in place.
 pub(crate) fn blur_mask(data: &mut [u8], width: usize, height: usize, radius: f32) {
-    if width == 0 || height == 0 || data.len() != width * height || !(radius >= 0.5) {
+    if width == 0 || height == 0 || data.len() != width * height || radius.is_nan() || radius < 0.5
+    {
         return;
     }
     // Three passes of a box of half-width r give a Gaussian of sigma ~ r; aim for a
