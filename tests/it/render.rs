@@ -986,3 +986,22 @@ fn cli_render_with_layers_json_draws_each_layer_in_its_zone() {
         "malformed layers JSON writes nothing"
     );
 }
+
+#[test]
+fn flags_and_zwj_sequences_are_each_drawn_as_one_colour_glyph() {
+    let mut typesetter = Typesetter::new();
+    for (name, text) in [
+        ("the French flag", "🇫🇷"),
+        ("the European flag", "🇪🇺"),
+        ("the rainbow flag (ZWJ)", "🏳️‍🌈"),
+        ("a family (ZWJ)", "👨‍👩‍👧"),
+    ] {
+        let layout = typesetter.layout_text(text, RZone::BOTTOM_BAND, &Style::default(), 600, 750);
+        let boxes = typesetter.glyph_boxes(&layout);
+        assert_eq!(
+            boxes.len(),
+            1,
+            "{name} should shape to a single emoji glyph from the bundled font, got {boxes:?}"
+        );
+    }
+}
