@@ -10,7 +10,7 @@ use super::fonts::{self, FaceQuery};
 use super::picture::{Frame, Picture};
 use super::remix::{Layer, Remix};
 use super::text::layout::{self, CaptionLayout};
-use super::text::raster::{composite, Drawn, Raster};
+use super::text::raster::{composite, composite_at, Drawn, Raster};
 use super::text::style::{Face, Style, Zone};
 
 /// One caption: the single-layer form the CLI and the demo kit use.
@@ -44,6 +44,31 @@ struct LayoutKey {
     asset_height: u32,
 }
 
+/// Layers kept drawn for the preview: a drag re-composites them at the new place.
+const DRAWN_CACHE: usize = 8;
+
+/// A layer drawn for the preview, and what it was drawn from.
+struct DrawnLayer {
+    key: LayoutKey,
+    zone: Zone,
+    target: (u32, u32),
+    drawn: Drawn,
+}
+
+impl LayoutKey {
+    fn of(text: &str, zone: Zone, style: &Style, asset_width: u32, asset_height: u32) -> Self {
+        let zone = zone.clamped();
+        LayoutKey {
+            text: text.to_owned(),
+            style: style.clone(),
+            zone_width: zone.width,
+            zone_height: zone.height,
+            asset_width,
+            asset_height,
+        }
+    }
+}
+
 /// Owns the font database and glyph caches; reuse one for many renders.
 pub struct Typesetter {
     fonts: FontSystem,
@@ -53,6 +78,7 @@ pub struct Typesetter {
     sans_bold: FaceQuery,
     emoji: Option<fontdb::ID>,
     layouts: Vec<(LayoutKey, CaptionLayout)>,
+    drawn: Vec<DrawnLayer>,
 }
 
 impl Default for Typesetter {
@@ -72,6 +98,7 @@ impl Typesetter {
             sans_bold: bundled.sans_bold,
             emoji: bundled.emoji,
             layouts: Vec::new(),
+            drawn: Vec::new(),
         }
     }
 
@@ -99,14 +126,7 @@ impl Typesetter {
         asset_height: u32,
     ) -> CaptionLayout {
         let zone = zone.clamped();
-        let key = LayoutKey {
-            text: text.to_owned(),
-            style: style.clone(),
-            zone_width: zone.width,
-            zone_height: zone.height,
-            asset_width,
-            asset_height,
-        };
+        let key = LayoutKey::of(text, zone, style, asset_width, asset_height);
         if let Some(index) = self.layouts.iter().position(|(k, _)| *k == key) {
             let entry = self.layouts.remove(index);
             let moved = entry.1.moved_to(zone);
@@ -238,6 +258,69 @@ impl Typesetter {
             if let Some(drawn) = self.draw(layout, base.width(), base.height()) {
                 composite(base, &drawn);
             }
+        }
+        layouts
+    }
+
+    /// Like [`Typesetter::draw_remix_onto`], for the editor's preview: a layer that only
+    /// moved since the last call is not drawn again but placed at its new position,
+    /// rounded to whole preview pixels (the export always draws afresh).
+    pub fn draw_remix_preview(
+        &mut self,
+        base: &mut RgbaImage,
+        remix: &Remix,
+        asset_width: u32,
+        asset_height: u32,
+    ) -> Vec<CaptionLayout> {
+        let target = base.dimensions();
+        let mut layouts = Vec::with_capacity(remix.layers.len());
+        for layer in &remix.layers {
+            let layout = self.layout_layer(layer, asset_width, asset_height);
+            let key = LayoutKey::of(
+                &layer.text,
+                layer.zone,
+                &layer.style,
+                asset_width,
+                asset_height,
+            );
+            let reused = self
+                .drawn
+                .iter()
+                .find(|d| d.key == key && d.target == target && d.drawn.whole)
+                .and_then(|d| {
+                    let dx = (layout.zone.x - d.zone.x) * target.0 as f32;
+                    let dy = (layout.zone.y - d.zone.y) * target.1 as f32;
+                    let left = d.drawn.left as f32 + dx.round();
+                    let top = d.drawn.top as f32 + dy.round();
+                    let (w, h) = (
+                        d.drawn.pixmap.width() as f32,
+                        d.drawn.pixmap.height() as f32,
+                    );
+                    let inside = left >= 0.0
+                        && top >= 0.0
+                        && left + w <= target.0 as f32
+                        && top + h <= target.1 as f32;
+                    inside.then_some((&d.drawn.pixmap, left as u32, top as u32))
+                });
+            match reused {
+                Some((pixmap, left, top)) => composite_at(base, pixmap, left, top),
+                None => {
+                    if let Some(drawn) = self.draw(&layout, target.0, target.1) {
+                        composite(base, &drawn);
+                        self.drawn.retain(|d| d.key != key || d.target != target);
+                        if self.drawn.len() >= DRAWN_CACHE {
+                            self.drawn.remove(0);
+                        }
+                        self.drawn.push(DrawnLayer {
+                            key,
+                            zone: layout.zone,
+                            target,
+                            drawn,
+                        });
+                    }
+                }
+            }
+            layouts.push(layout);
         }
         layouts
     }

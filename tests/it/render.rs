@@ -1005,3 +1005,59 @@ fn flags_and_zwj_sequences_are_each_drawn_as_one_colour_glyph() {
         );
     }
 }
+
+#[test]
+fn a_dragged_preview_matches_a_fresh_preview_at_the_new_place() {
+    use relais::render::Preview;
+    let picture = grey(POSTER_W, POSTER_H);
+    let at = |y: f32| Remix {
+        layers: vec![Layer {
+            text: "On se retrouve dimanche !".into(),
+            zone: RZone {
+                y,
+                ..RZone::BOTTOM_BAND
+            },
+            ..Layer::default()
+        }],
+    };
+    let mut typesetter = Typesetter::new();
+    let mut dragging = Preview::default();
+    dragging.frame_remix(&mut typesetter, "asset", &picture, &at(0.7), 540, 675);
+    let moved = dragging
+        .frame_remix(&mut typesetter, "asset", &picture, &at(0.33), 540, 675)
+        .clone();
+    let fresh = Preview::default()
+        .frame_remix(
+            &mut Typesetter::new(),
+            "asset",
+            &picture,
+            &at(0.33),
+            540,
+            675,
+        )
+        .clone();
+    let (a, b) = (
+        Pixels::of(&Picture::Still(moved)),
+        Pixels::of(&Picture::Still(fresh)),
+    );
+    let all = a.rows(0.0, 1.0);
+    assert!(
+        a.mean_abs_diff(&b, all.clone()) < 1.0,
+        "reusing the drawn layer while dragging should look like drawing it afresh (mean diff {})",
+        a.mean_abs_diff(&b, all)
+    );
+    assert!(
+        a.differing_pixels(&Pixels::of(&grey(540, 675)), a.rows(0.3, 0.55)) > 0,
+        "the caption should be at its new place"
+    );
+    let jpeg = dragging
+        .render_remix(&mut typesetter, "asset", &picture, &at(0.5), 540, 675)
+        .expect("the preview encodes");
+    let decoded = relais::render::decode_bytes(&jpeg, "preview.jpg", &Limits::default())
+        .expect("the preview is a JPEG the renderer can read back");
+    assert_eq!(
+        decoded.dimensions(),
+        (540, 675),
+        "fitted into the preview box"
+    );
+}

@@ -18,6 +18,8 @@ pub(crate) struct Drawn {
     pub pixmap: Pixmap,
     pub left: u32,
     pub top: u32,
+    /// False when the target's edges cut the layer: it cannot be moved and reused.
+    pub whole: bool,
 }
 
 pub(crate) struct Raster<'a> {
@@ -136,6 +138,7 @@ impl Raster<'_> {
             add([l + dx - g, t + dy - g, r + dx + g, b + dy + g]);
         }
         let [l, t, r, b] = region?;
+        let whole = l >= 0.0 && t >= 0.0 && r <= width as f32 && b <= height as f32;
         let left = l.floor().max(0.0) as u32;
         let top = t.floor().max(0.0) as u32;
         let right = (r.ceil().max(0.0) as u32).min(width);
@@ -166,14 +169,17 @@ impl Raster<'_> {
             ..Stroke::default()
         };
         if let Some(path) = &path {
+            // Stroked once: the outline and the shadow's silhouette share it.
+            let outline = style
+                .outline
+                .filter(|_| stroke_width > 0.0)
+                .and_then(|o| Some((o, path.stroke(&stroke, 1.0)?)));
             if let (Some(s), Some((dx, dy, blur))) = (shadow, shadow_shift) {
                 if let Some(mut mask) = Mask::new(pw, ph) {
                     let at = origin.pre_translate(dx, dy);
                     mask.fill_path(path, FillRule::Winding, true, at);
-                    if stroke_width > 0.0 {
-                        if let Some(outer) = path.stroke(&stroke, 1.0) {
-                            mask.fill_path(&outer, FillRule::Winding, true, at);
-                        }
+                    if let Some((_, outer)) = &outline {
+                        mask.fill_path(outer, FillRule::Winding, true, at);
                     }
                     blur_mask(mask.data_mut(), pw as usize, ph as usize, blur);
                     if let Some(all) = Rect::from_xywh(0.0, 0.0, pw as f32, ph as f32) {
@@ -181,8 +187,14 @@ impl Raster<'_> {
                     }
                 }
             }
-            if let Some(outline) = style.outline.filter(|_| stroke_width > 0.0) {
-                pixmap.stroke_path(path, &paint(outline.color), &stroke, origin, None);
+            if let Some((outline, outer)) = &outline {
+                pixmap.fill_path(
+                    outer,
+                    &paint(outline.color),
+                    FillRule::Winding,
+                    origin,
+                    None,
+                );
             }
             pixmap.fill_path(path, &paint(style.fill), FillRule::Winding, origin, None);
         }
@@ -202,7 +214,12 @@ impl Raster<'_> {
                 None,
             );
         }
-        Some(Drawn { pixmap, left, top })
+        Some(Drawn {
+            pixmap,
+            left,
+            top,
+            whole,
+        })
     }
 }
 
@@ -264,15 +281,20 @@ fn paint(color: [u8; 4]) -> Paint<'static> {
 
 /// Source-over of a drawn layer (premultiplied) onto a straight-alpha image.
 pub(crate) fn composite(target: &mut image::RgbaImage, drawn: &Drawn) {
+    composite_at(target, &drawn.pixmap, drawn.left, drawn.top);
+}
+
+/// Source-over of premultiplied `layer` placed at (`left`, `top`) in `target`.
+pub(crate) fn composite_at(target: &mut image::RgbaImage, layer: &Pixmap, left: u32, top: u32) {
     let (width, height) = target.dimensions();
-    let (pw, ph) = (drawn.pixmap.width(), drawn.pixmap.height());
-    let x1 = (drawn.left + pw).min(width);
-    let y1 = (drawn.top + ph).min(height);
-    let src = drawn.pixmap.pixels();
-    for y in drawn.top..y1 {
-        let row = ((y - drawn.top) * pw) as usize;
-        for x in drawn.left..x1 {
-            let s = src[row + (x - drawn.left) as usize];
+    let (pw, ph) = (layer.width(), layer.height());
+    let x1 = left.saturating_add(pw).min(width);
+    let y1 = top.saturating_add(ph).min(height);
+    let src = layer.pixels();
+    for y in top..y1 {
+        let row = ((y - top) * pw) as usize;
+        for x in left..x1 {
+            let s = src[row + (x - left) as usize];
             let sa = u32::from(s.alpha());
             if sa == 0 {
                 continue;
