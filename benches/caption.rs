@@ -105,10 +105,28 @@ fn benches(c: &mut Criterion) {
         })
     });
 
+    c.bench_function(
+        "typing preview 1080x1350 at 540x675 (new text each step, JPEG included)",
+        |b| {
+            let mut typed = 0u32;
+            b.iter(|| {
+                typed = typed.wrapping_add(1);
+                let mut remix = remix_at(0.5);
+                remix.layers[0].text = format!("{TEXT} {typed}");
+                black_box(
+                    preview
+                        .render_remix(&mut typesetter, "bench", &picture, &remix, 540, 675)
+                        .map(|jpeg| jpeg.len()),
+                )
+            })
+        },
+    );
+
     let frame = preview
         .frame_remix(&mut typesetter, "bench", &picture, &positions[0], 540, 675)
         .clone();
-    c.bench_function("preview JPEG encode 540x675 alone", |b| {
+    // For comparison: the export's JPEG encoder (image crate) on the same frame.
+    c.bench_function("export JPEG encoder (image crate) 540x675", |b| {
         b.iter(|| black_box(encode_still(&frame, OutputFormat::Jpeg { quality: 80 })))
     });
 }
