@@ -41,34 +41,40 @@ impl Raster<'_> {
     fn glyphs(&mut self, layout: &CaptionLayout, scale: f32) -> (Option<Path>, Vec<EmojiBitmap>) {
         let mut builder = PathBuilder::new();
         let mut emoji = Vec::new();
-        for glyph in &layout.glyphs {
-            let Some(font) = self.fonts.get_font(glyph.font_id, glyph.weight) else {
+        // One scaler per run of glyphs sharing a font and size (usually the whole line).
+        for run in layout
+            .glyphs
+            .chunk_by(|a, b| a.font_id == b.font_id && a.weight == b.weight && a.size == b.size)
+        {
+            let first = &run[0];
+            let Some(font) = self.fonts.get_font(first.font_id, first.weight) else {
                 continue;
             };
-            let size = glyph.size * scale;
-            let (ox, oy) = (glyph.x * scale, glyph.y * scale);
+            let is_emoji = Some(first.font_id) == self.emoji;
             let mut scaler = self
                 .scale
                 .builder(font.as_swash())
-                .size(size)
+                .size(first.size * scale)
                 .hint(false)
                 .build();
-            if Some(glyph.font_id) == self.emoji {
-                if let Some(image) = scaler.scale_color_bitmap(glyph.glyph_id, StrikeWith::BestFit)
-                {
-                    let p = image.placement;
-                    emoji.push(EmojiBitmap {
-                        x: ox + p.left as f32,
-                        y: oy - p.top as f32,
-                        width: p.width,
-                        height: p.height,
-                        rgba: image.data,
-                    });
+            for glyph in run {
+                let (ox, oy) = (glyph.x * scale, glyph.y * scale);
+                if is_emoji {
+                    if let Some(image) =
+                        scaler.scale_color_bitmap(glyph.glyph_id, StrikeWith::BestFit)
+                    {
+                        let p = image.placement;
+                        emoji.push(EmojiBitmap {
+                            x: ox + p.left as f32,
+                            y: oy - p.top as f32,
+                            width: p.width,
+                            height: p.height,
+                            rgba: image.data,
+                        });
+                    }
+                } else if let Some(outline) = scaler.scale_outline(glyph.glyph_id) {
+                    append(&mut builder, outline.path().commands(), ox, oy);
                 }
-                continue;
-            }
-            if let Some(outline) = scaler.scale_outline(glyph.glyph_id) {
-                append(&mut builder, outline.path().commands(), ox, oy);
             }
         }
         (builder.finish(), emoji)
