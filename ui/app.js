@@ -237,8 +237,10 @@ async function start() {
     version = info?.version ?? "";
     els.version.textContent = version ? t("app.version", { version }) : "";
     if (!saved && normalizeLang(info?.locale)) setLang(info.locale);
-    // Opened from a relais://subscribe link: go straight to subscribing.
+    // Opened from a relais://subscribe link: go straight to subscribing. Otherwise
+    // look for new versions of subscribed kits in the background.
     if (info?.subscribe_link) openSubscribeLink(info.subscribe_link);
+    else kits.checkAtStart();
   } catch (err) {
     // Not fatal: the library can still be used without version/locale.
     showError(err);

@@ -312,10 +312,43 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
 
   let onDropped = null;
 
+  /**
+   * At start: checks every kit that has a web address, quietly. Only news is shown:
+   * a new version (with what the organizer withdrew) or a failure.
+   */
+  async function checkAtStart() {
+    if (busy) return;
+    let list;
+    try {
+      list = await loadKits();
+    } catch {
+      return;
+    }
+    if (!Array.isArray(list) || !list.some((kit) => kit.source_url)) return;
+    let reports;
+    try {
+      reports = await kitUpdate({ kitId: null });
+    } catch (err) {
+      onError(err);
+      return;
+    }
+    const news = (Array.isArray(reports) ? reports : []).filter(
+      (raw) => typeof raw?.error === "string" || importReportOf(raw),
+    );
+    if (!news.length) return;
+    await refresh();
+    onLibraryChanged?.();
+    showResults(news);
+    const withdrawn = news.flatMap((raw) => importReportOf(raw)?.retracted ?? []);
+    if (withdrawn.length) onStatus("warning", () => tn("kits.startup.withdrawn", withdrawn.length));
+    else onStatus("info", () => t("kits.startup.news"));
+  }
+
   return {
     refresh,
     importPath,
     subscribe,
+    checkAtStart,
     /** Called with the dropped path; the app shows the Kits view first. */
     setOnDropped(fn) {
       onDropped = fn;

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "relais", version, args_conflicts_with_subcommands = true, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
+#[command(name = "relais", version, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
 pub struct Cli {
     /// Folder holding all of Relais's state (database, kits, logs). Defaults to the
     /// platform's app-data folder.

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Error;
-use crate::render::{render_file, Caption, Limits, Typesetter};
+use crate::render::{render_remix_file, Caption, Limits, Remix, Typesetter};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -11,19 +11,31 @@ pub struct RenderArgs {
     #[arg(long, value_name = "FILE")]
     pub image: PathBuf,
     /// Caption text, drawn in the bottom band.
-    #[arg(long)]
-    pub text: String,
+    #[arg(long, required_unless_present = "layers", conflicts_with = "layers")]
+    pub text: Option<String>,
+    /// Caption layers as remix JSON, e.g. '{"layers":[{"text":"On vote !","zone":{"x":0.1,
+    /// "y":0.1,"width":0.8,"height":0.2}}]}'; omitted fields take their defaults.
+    #[arg(long, value_name = "JSON", value_parser = parse_remix)]
+    pub layers: Option<Remix>,
     /// Output file; its extension chooses the format.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
 }
 
+fn parse_remix(json: &str) -> Result<Remix, serde_json::Error> {
+    serde_json::from_str(json)
+}
+
 pub fn run(args: &RenderArgs) -> Result<(), Error> {
     let mut typesetter = Typesetter::new();
-    render_file(
+    let remix = match (&args.layers, &args.text) {
+        (Some(remix), _) => remix.clone(),
+        (None, text) => Remix::from(Caption::new(text.clone().unwrap_or_default())),
+    };
+    render_remix_file(
         &mut typesetter,
         &args.image,
-        &Caption::new(args.text.clone()),
+        &remix,
         &args.output,
         &Limits::default(),
     )?;

@@ -75,9 +75,9 @@ impl From<crate::kit::Error> for IpcError {
         use crate::kit::Error;
         let code = match &error {
             Error::AssetNotFound { .. } | Error::KitNotFound { .. } => "not_found",
-            Error::KeyChanged { .. } | Error::NotTrusted { .. } | Error::FingerprintMismatch { .. } => {
-                "untrusted"
-            }
+            Error::KeyChanged { .. }
+            | Error::NotTrusted { .. }
+            | Error::FingerprintMismatch { .. } => "untrusted",
             Error::Blob { .. } | Error::Staging { .. } | Error::FileRead { .. } => "io",
             Error::Store(_) | Error::Demo(_) | Error::Build(_) => "internal",
             // Everything else is a kit that failed a check: refused, nothing written.
@@ -123,6 +123,11 @@ impl IpcError {
 }
 
 impl IpcError {
+    /// An asset outside its validity dates: shown, but not exported or posted.
+    pub fn unavailable(message: impl ToString) -> Self {
+        Self::new("unavailable", message)
+    }
+
     /// Input from the window that the library cannot use; `message` says what was wrong.
     pub fn invalid(message: impl ToString) -> Self {
         Self::new("invalid_input", message)

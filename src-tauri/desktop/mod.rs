@@ -8,7 +8,6 @@ pub(crate) mod deep_link;
 mod dialog;
 mod error;
 mod protocol;
-mod remix;
 mod state;
 
 pub use error::IpcError;

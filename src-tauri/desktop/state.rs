@@ -3,9 +3,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::db::Store;
 use crate::kit::{self, AssetSummary};
-use crate::render::{Limits, Picture, Typesetter};
-
-use super::remix::Screen;
+use crate::render::{Limits, Picture, Preview, Typesetter};
 
 use super::IpcError;
 
@@ -17,8 +15,8 @@ pub struct AppState {
     pub limits: Limits,
     store: Mutex<Store>,
     typesetter: Mutex<Typesetter>,
-    // R1: `Mutex<Preview>` again once `Preview::render_remix` exists.
-    screen: Mutex<Screen>,
+    /// The open asset at screen size, kept so a drag costs only the caption.
+    preview: Mutex<Preview>,
     /// The asset open in the editor, decoded once.
     current: Mutex<Option<(String, Arc<Picture>)>>,
 }
@@ -40,7 +38,7 @@ impl AppState {
             limits,
             store: Mutex::new(store),
             typesetter: Mutex::new(typesetter),
-            screen: Mutex::new(Screen::default()),
+            preview: Mutex::new(Preview::default()),
             current: Mutex::new(None),
         })
     }
@@ -59,8 +57,26 @@ impl AppState {
         self.typesetter.lock().map_err(|_| IpcError::poisoned())
     }
 
-    pub fn screen(&self) -> Result<MutexGuard<'_, Screen>, IpcError> {
-        self.screen.lock().map_err(|_| IpcError::poisoned())
+    pub fn preview(&self) -> Result<MutexGuard<'_, Preview>, IpcError> {
+        self.preview.lock().map_err(|_| IpcError::poisoned())
+    }
+
+    /// Refuses an asset that may not be used now (expired, not yet valid): export and
+    /// copy go through here, the preview does not.
+    pub fn usable_now(&self, kit_id: &str, asset_id: &str) -> Result<(), IpcError> {
+        let asset =
+            kit::find_asset_at(&*self.store()?, kit_id, asset_id, crate::clock::now_unix())?;
+        match asset.availability {
+            kit::Availability::Available => Ok(()),
+            kit::Availability::Expired { since } => Err(IpcError::unavailable(format!(
+                "« {} » expired on {since}: the organizer no longer wants it shared.",
+                asset.entry.title.get(&self.locale)
+            ))),
+            kit::Availability::NotYet { from } => Err(IpcError::unavailable(format!(
+                "« {} » may only be shared from {from}.",
+                asset.entry.title.get(&self.locale)
+            ))),
+        }
     }
 
     /// The asset's summary and decoded pixels, decoding only when the asset changes.

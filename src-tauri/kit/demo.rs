@@ -482,6 +482,7 @@ fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage
             line_height: 1.0,
             uppercase: true,
             max_size: 0.12,
+            ..Style::default()
         },
     };
     typesetter.draw_onto(&mut image, &headline, width, height);
@@ -502,6 +503,7 @@ fn draw_poster(poster: &Poster, typesetter: &mut Typesetter) -> Result<RgbaImage
             line_height: 1.2,
             uppercase: false,
             max_size: 0.045,
+            ..Style::default()
         },
     };
     typesetter.draw_onto(&mut image, &subline, width, height);
@@ -529,6 +531,7 @@ fn draw_animation(typesetter: &mut Typesetter) -> Result<Picture, Error> {
             line_height: 1.0,
             uppercase: true,
             max_size: 0.14,
+            ..Style::default()
         },
     };
     let layout = typesetter.layout(&title, SIDE, SIDE);

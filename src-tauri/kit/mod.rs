@@ -18,6 +18,7 @@ pub mod subscribe;
 mod thumbnail;
 mod trust;
 mod verify;
+mod zones;
 
 pub use blob::BlobStore;
 pub use date::{format_rfc3339, parse_rfc3339};

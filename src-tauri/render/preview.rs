@@ -1,12 +1,17 @@
-//! The editor's preview: the decoded asset and its screen-size copy stay in memory, so
-//! each keystroke or drag costs one caption rasterization and one small JPEG.
+//! The editor's preview: the decoded asset's screen-size copy stays in memory, so each
+//! keystroke or drag costs one layout (none when only the position changed), the layers
+//! drawn at screen size, and one small JPEG.
 
 use std::sync::Arc;
 
 use image::imageops::FilterType;
 use image::RgbaImage;
 
-use super::{encode_still, Caption, Error, OutputFormat, Picture, Typesetter};
+use super::{Caption, Error, Picture, Remix, Typesetter};
+
+/// Preview JPEG quality: the image is redrawn at every drag step, and at screen size the
+/// difference with higher qualities is not visible.
+const PREVIEW_QUALITY: u8 = 80;
 
 /// What identifies the pixels a preview starts from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,6 +24,8 @@ struct BaseKey {
 #[derive(Default)]
 pub struct Preview {
     base: Option<(BaseKey, RgbaImage)>,
+    /// Reused between renders so a drag step allocates no frame.
+    frame: Option<RgbaImage>,
 }
 
 impl Preview {
@@ -33,6 +40,35 @@ impl Preview {
         max_width: u32,
         max_height: u32,
     ) -> Result<Vec<u8>, Error> {
+        let remix = Remix::from(caption.clone());
+        self.render_remix(typesetter, sha256, picture, &remix, max_width, max_height)
+    }
+
+    /// A JPEG of `picture` with every layer of `remix`, fitted into `max_width` x
+    /// `max_height`; layers are laid out in asset pixels so lines break as in the export.
+    pub fn render_remix(
+        &mut self,
+        typesetter: &mut Typesetter,
+        sha256: &str,
+        picture: &Picture,
+        remix: &Remix,
+        max_width: u32,
+        max_height: u32,
+    ) -> Result<Vec<u8>, Error> {
+        let frame = self.frame_remix(typesetter, sha256, picture, remix, max_width, max_height);
+        encode_preview(frame)
+    }
+
+    /// The preview frame before encoding: the cached screen-size base with the layers.
+    pub fn frame_remix(
+        &mut self,
+        typesetter: &mut Typesetter,
+        sha256: &str,
+        picture: &Picture,
+        remix: &Remix,
+        max_width: u32,
+        max_height: u32,
+    ) -> &RgbaImage {
         let (asset_width, asset_height) = picture.dimensions();
         let (width, height) = fit(asset_width, asset_height, max_width, max_height);
         let key = BaseKey {
@@ -43,7 +79,7 @@ impl Preview {
         let base = match &self.base {
             Some((cached, image)) if *cached == key => image,
             _ => {
-                let image = if (width, height) == (asset_width, asset_height) {
+                let mut image = if (width, height) == (asset_width, asset_height) {
                     picture.first_frame().clone()
                 } else {
                     image::imageops::resize(
@@ -53,13 +89,57 @@ impl Preview {
                         FilterType::Triangle,
                     )
                 };
+                // Flattened once here, so each drag step encodes the frame as it is.
+                flatten_on_white(&mut image);
                 &self.base.insert((key, image)).1
             }
         };
-        let mut frame = base.clone();
-        typesetter.draw_onto(&mut frame, caption, asset_width, asset_height);
-        encode_still(&frame, OutputFormat::Jpeg { quality: 85 })
+        let reusable = matches!(&self.frame, Some(f) if f.dimensions() == base.dimensions());
+        if !reusable {
+            self.frame = None;
+        }
+        let frame = self.frame.get_or_insert_with(|| base.clone());
+        if reusable {
+            frame.copy_from_slice(base);
+        }
+        typesetter.draw_remix_preview(frame, remix, asset_width, asset_height);
+        frame
     }
+}
+
+/// JPEG has no alpha: what a transparent asset looks like on a white page.
+fn flatten_on_white(image: &mut RgbaImage) {
+    for pixel in image.pixels_mut() {
+        let [r, g, b, a] = pixel.0;
+        if a == 255 {
+            continue;
+        }
+        let over =
+            |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8;
+        pixel.0 = [over(r), over(g), over(b), 255];
+    }
+}
+
+/// The preview's JPEG: jpeg-encoder (SIMD) is several times faster than the image
+/// crate's encoder, and a drag step is dominated by this encode.
+fn encode_preview(frame: &RgbaImage) -> Result<Vec<u8>, Error> {
+    let (width, height) = frame.dimensions();
+    let too_large = |_| Error::Encode {
+        format: "JPEG",
+        detail: format!("{width}x{height} is too large for a preview"),
+    };
+    let (w, h) = (
+        u16::try_from(width).map_err(too_large)?,
+        u16::try_from(height).map_err(too_large)?,
+    );
+    let mut out = Vec::with_capacity((width * height / 4) as usize);
+    jpeg_encoder::Encoder::new(&mut out, PREVIEW_QUALITY)
+        .encode(frame.as_raw(), w, h, jpeg_encoder::ColorType::Rgba)
+        .map_err(|error| Error::Encode {
+            format: "JPEG",
+            detail: error.to_string(),
+        })?;
+    Ok(out)
 }
 
 /// The largest size with the asset's aspect ratio inside the box, never upscaled.

@@ -116,7 +116,10 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         .until("the trust dialog", || async {
             let open = session
                 .client
-                .execute("return document.getElementById('trust-dialog').open", vec![])
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
                 .await
                 .ok()?;
             (open == json!(true)).then_some(())

@@ -659,6 +659,7 @@ async fn the_command_line_imports_a_kit_from_its_address() {
     let data = TempDir::new().unwrap();
     let cli = relais::cli::Cli {
         data_dir: Some(data.path().to_path_buf()),
+        link: None,
         command: None,
     };
     let url = nginx.url();

@@ -3,6 +3,7 @@
 mod bad_kits;
 mod cli;
 mod draft;
+mod golden;
 mod kit;
 mod kit_remote;
 mod kit_tools;

@@ -521,3 +521,543 @@ fn a_gif_frame_larger_than_its_screen_is_refused_with_an_honest_message() {
         "the refusal should not claim the image is 0x0 pixels and yet too large, got {message:?}"
     );
 }
+
+// ---- Layers, remixes, French typography, balanced lines -------------------------------
+
+use proptest::prelude::*;
+use relais::render::{
+    glue_punctuation, Align, CaptionLayout, Layer, Remix, SizeRule, Zone as RZone, ZoneRule,
+};
+
+/// The text of each visual line of a layout.
+fn lines(layout: &CaptionLayout) -> Vec<&str> {
+    let mut ends: Vec<usize> = layout.line_starts.iter().skip(1).copied().collect();
+    ends.push(layout.text.len());
+    layout
+        .line_starts
+        .iter()
+        .zip(ends)
+        .map(|(&start, end)| layout.text[start..end].trim())
+        .collect()
+}
+
+fn plain(size: f32, align: Align) -> Style {
+    Style {
+        outline: None,
+        size: SizeRule::Fixed(size),
+        align,
+        max_lines: 12,
+        ..Style::default()
+    }
+}
+
+#[test]
+fn french_spaces_before_double_punctuation_and_inside_guillemets_become_non_breaking() {
+    assert_eq!(
+        glue_punctuation("Oui ! Et toi ? « Bien » ; voilà : fini"),
+        "Oui\u{202F}! Et toi\u{202F}? «\u{202F}Bien\u{202F}»\u{202F}; voilà\u{A0}: fini",
+        "the space before ! ? ; » and after « is narrow and non-breaking, before : a full one"
+    );
+    for untouched in ["10:30", "https://relais.example", "Oui!", "« ", " !"] {
+        assert_eq!(
+            glue_punctuation(untouched),
+            untouched,
+            "{untouched:?} has no space to glue between a word and its punctuation"
+        );
+    }
+}
+
+#[test]
+fn a_question_mark_never_starts_a_line_even_when_the_zone_is_just_too_narrow() {
+    let mut typesetter = Typesetter::new();
+    let style = plain(0.05, Align::Left);
+    // Measure "Vous venez" alone, then give the zone just that width: greedy breaking
+    // on a plain space would push "?" alone onto the next line.
+    let wide = RZone {
+        x: 0.0,
+        y: 0.5,
+        width: 1.0,
+        height: 0.4,
+    };
+    let head = typesetter.layout_text("Vous venez", wide, &style, POSTER_W, POSTER_H);
+    let head_width = head.ink.expect("visible text has an ink box").width;
+    let narrow = RZone {
+        width: head_width + 0.005,
+        ..wide
+    };
+    let layout = typesetter.layout_text("Vous venez ?", narrow, &style, POSTER_W, POSTER_H);
+    let got = lines(&layout);
+    assert!(
+        got.iter().all(|line| !line.starts_with('?')),
+        "the ? must stay on the line of its word, got lines {got:?}"
+    );
+}
+
+#[test]
+fn balanced_lines_leave_no_orphan_word_on_the_last_line() {
+    let mut typesetter = Typesetter::new();
+    let style = plain(0.03, Align::Center);
+    let wide = RZone {
+        x: 0.0,
+        y: 0.3,
+        width: 1.0,
+        height: 0.6,
+    };
+    let words = "On se retrouve tous devant la mairie dimanche";
+    let head = typesetter.layout_text(words, wide, &style, POSTER_W, POSTER_H);
+    assert_eq!(
+        head.line_count(),
+        1,
+        "the test needs the head on one line in a wide zone"
+    );
+    // Just wide enough for every word but the last: greedy breaking leaves "matin" alone.
+    let zone = RZone {
+        width: head.ink.expect("ink").width + 0.01,
+        ..wide
+    };
+    let layout =
+        typesetter.layout_text(&format!("{words} matin"), zone, &style, POSTER_W, POSTER_H);
+    let got = lines(&layout);
+    assert_eq!(got.len(), 2, "balancing never adds a line, got {got:?}");
+    assert!(
+        got[1].contains(' '),
+        "the last line should carry more than one word once balanced, got {got:?}"
+    );
+    let (a, b) = (got[0].chars().count() as f32, got[1].chars().count() as f32);
+    assert!(
+        (a - b).abs() / a.max(b) < 0.5,
+        "balanced lines should have comparable lengths, got {got:?}"
+    );
+}
+
+#[test]
+fn uppercase_maps_french_accents_to_capital_accents() {
+    let mut typesetter = Typesetter::new();
+    let style = Style {
+        uppercase: true,
+        ..Style::default()
+    };
+    let layout = typesetter.layout_text("été à Noël, ça ira", RZone::BOTTOM_BAND, &style, 600, 750);
+    assert_eq!(
+        layout.text, "ÉTÉ À NOËL, ÇA IRA",
+        "uppercase keeps the accents: é -> É, à -> À, ë -> Ë, ç -> Ç"
+    );
+}
+
+#[test]
+fn a_fixed_size_is_kept_whatever_the_zone_and_a_fitted_one_shrinks() {
+    let mut typesetter = Typesetter::new();
+    let fixed = typesetter.layout_text(
+        LONG_TEXT,
+        RZone::BOTTOM_BAND,
+        &plain(0.04, Align::Left),
+        1000,
+        1000,
+    );
+    assert!(
+        (fixed.font_size - 40.0).abs() < 0.01,
+        "a fixed size of 4% of a 1000 px asset is 40 px, got {}",
+        fixed.font_size
+    );
+    let fitted =
+        typesetter.layout_text(LONG_TEXT, RZone::BOTTOM_BAND, &Style::default(), 1000, 1000);
+    assert!(
+        fitted.font_size < 85.0 && fitted.fits,
+        "a long fitted caption shrinks below the 8.5% maximum and fits, got {} px",
+        fitted.font_size
+    );
+}
+
+#[test]
+fn old_style_json_without_the_new_fields_still_parses() {
+    let old = r#"{"face":"sans","fill":[1,2,3,255],"outline":null,"align":"left",
+        "max_lines":2,"line_height":1.2,"uppercase":true,"max_size":0.05}"#;
+    let style: Style = serde_json::from_str(old).expect("a style saved before shadows parses");
+    assert_eq!(style.shadow, None, "no shadow unless asked");
+    assert_eq!(style.band, None, "no band unless asked");
+    assert_eq!(style.size, SizeRule::Fit, "size fits the zone by default");
+    let fixed: Style = serde_json::from_str(r#"{"size":{"fixed":0.05}}"#).expect("fixed size");
+    assert_eq!(
+        fixed.size,
+        SizeRule::Fixed(0.05),
+        "a fixed size reads from {{\"fixed\": f}}"
+    );
+}
+
+#[test]
+fn a_remix_from_the_editor_may_omit_every_field_but_the_text() {
+    let remix: Remix =
+        serde_json::from_str(r#"{"layers":[{"text":"Salut"},{}]}"#).expect("a sparse remix parses");
+    assert_eq!(remix.layers.len(), 2, "both layers are kept");
+    assert_eq!(
+        remix.layers[0].zone,
+        RZone::BOTTOM_BAND,
+        "default zone is the bottom band"
+    );
+    assert_eq!(remix.layers[0].style, Style::default(), "default style");
+    assert!(!remix.layers[0].locked, "layers are free by default");
+}
+
+#[test]
+fn an_asset_without_zones_opens_with_one_bottom_band_layer() {
+    let remix = Remix::from_zones(&[]);
+    assert_eq!(
+        remix.layers,
+        vec![Layer::default()],
+        "no kit zone: one empty layer in the bottom band"
+    );
+}
+
+#[test]
+fn locks_restore_the_kit_zone_and_style_and_recreate_a_dropped_locked_layer() {
+    let locked = ZoneRule {
+        zone: RZone {
+            x: 0.1,
+            y: 0.1,
+            width: 0.5,
+            height: 0.1,
+        },
+        style: Style {
+            fill: [255, 0, 0, 255],
+            ..Style::default()
+        },
+        locked: true,
+    };
+    let free = ZoneRule::default();
+    let zones = [free.clone(), locked.clone()];
+    let mut sent = Remix::from_zones(&zones);
+    assert!(
+        sent.layers[1].locked,
+        "the layer of a locked zone starts locked"
+    );
+    sent.layers[0].locked = true; // the editor cannot lock a free zone either
+    sent.layers[0].zone.x = 0.3;
+    sent.layers[1].zone.x = 0.4;
+    sent.layers[1].style.fill = [0, 0, 255, 255];
+    sent.layers[1].text = "Texte".into();
+    let enforced = sent.with_locks(&zones);
+    assert_eq!(
+        enforced.layers[1].zone, locked.zone,
+        "a locked layer cannot move"
+    );
+    assert_eq!(
+        enforced.layers[1].style, locked.style,
+        "a locked layer cannot be restyled"
+    );
+    assert_eq!(
+        enforced.layers[1].text, "Texte",
+        "its text is the volunteer's"
+    );
+    assert!(
+        !enforced.layers[0].locked,
+        "a free zone's layer is never locked"
+    );
+    assert_eq!(
+        enforced.layers[0].zone.x, 0.3,
+        "a free layer keeps where it was dragged"
+    );
+
+    let dropped = Remix { layers: vec![] }.with_locks(&zones);
+    assert_eq!(
+        dropped.layers.len(),
+        2,
+        "a locked zone's layer comes back if dropped"
+    );
+    assert_eq!(dropped.layers[1].zone, locked.zone, "in the kit's zone");
+}
+
+#[test]
+fn layout_remix_gives_each_layer_a_relative_box_inside_the_asset_around_its_zone() {
+    let mut typesetter = Typesetter::new();
+    let top = RZone {
+        x: 0.1,
+        y: 0.05,
+        width: 0.8,
+        height: 0.2,
+    };
+    let remix = Remix {
+        layers: vec![
+            Layer {
+                text: "En haut".into(),
+                zone: top,
+                ..Layer::default()
+            },
+            Layer {
+                text: "En bas".into(),
+                ..Layer::default()
+            },
+            Layer::default(),
+        ],
+    };
+    let layouts = typesetter.layout_remix(&remix, POSTER_W, POSTER_H);
+    assert_eq!(layouts.len(), 3, "one layout per layer");
+    let first = layouts[0].ink.expect("visible text has an ink box");
+    let second = layouts[1].ink.expect("visible text has an ink box");
+    assert!(
+        first.y >= 0.0 && first.y + first.height <= 0.3 && second.y > 0.7,
+        "each box sits around its own zone: top {first:?}, bottom {second:?}"
+    );
+    assert!(layouts[2].ink.is_none(), "an empty layer has no box");
+}
+
+#[test]
+fn dragging_a_layer_moves_its_glyphs_without_changing_its_lines() {
+    let mut typesetter = Typesetter::new();
+    let style = Style::default();
+    let at = |y: f32| RZone {
+        y,
+        ..RZone::BOTTOM_BAND
+    };
+    let before = typesetter.layout_text(LONG_TEXT, at(0.7), &style, POSTER_W, POSTER_H);
+    let after = typesetter.layout_text(LONG_TEXT, at(0.3), &style, POSTER_W, POSTER_H);
+    let fresh = Typesetter::new().layout_text(LONG_TEXT, at(0.3), &style, POSTER_W, POSTER_H);
+    assert_eq!(
+        after.line_starts, before.line_starts,
+        "a move keeps the line breaks"
+    );
+    let (a, f) = (after.ink.expect("ink"), fresh.ink.expect("ink"));
+    assert!(
+        (a.y - f.y).abs() < 1e-4 && (a.x - f.x).abs() < 1e-4,
+        "the moved layout must equal a fresh layout at the new place: {a:?} vs {f:?}"
+    );
+    assert!(
+        (a.y - (before.ink.expect("ink").y - 0.4)).abs() < 1e-3,
+        "the box moves with the zone"
+    );
+}
+
+const ALPHABET: &[&str] = &[
+    "vote",
+    "Dimanche",
+    "é",
+    "À",
+    "ça",
+    "«",
+    "»",
+    "!",
+    "?",
+    ":",
+    ";",
+    " ",
+    " ",
+    " ",
+    "\n",
+    "mairie",
+    "10",
+    "🗳️",
+    "❤️",
+    "🇫🇷",
+    "👨‍👩‍👧",
+    "élections",
+    "W",
+    "anticonstitutionnellement",
+    "d'",
+    "—",
+    ",",
+    ".",
+];
+
+fn random_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(proptest::sample::select(ALPHABET), 0..24)
+        .prop_map(|parts| parts.concat())
+}
+
+fn random_zone() -> impl Strategy<Value = RZone> {
+    (0.0f32..0.6, 0.0f32..0.7, 0.15f32..1.0, 0.08f32..0.5).prop_map(|(x, y, width, height)| RZone {
+        x,
+        y,
+        width,
+        height,
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(24),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn layout_never_places_a_glyph_outside_its_zone(
+        text in random_text(),
+        zone in random_zone(),
+        max_lines in 1u32..5,
+        line_height in 0.9f32..1.6,
+        align in proptest::sample::select(vec![Align::Left, Align::Center, Align::Right]),
+        (width, height) in (200u32..1400, 200u32..1400),
+    ) {
+        let mut typesetter = Typesetter::new();
+        let style = Style { max_lines, line_height, align, ..Style::default() };
+        let layout = typesetter.layout_text(&text, zone, &style, width, height);
+        prop_assume!(layout.fits);
+        let z = layout.zone;
+        let (w, h) = (width as f32, height as f32);
+        // The outline may reach past the outlines; a pixel of anti-aliasing on top.
+        let slack = style.outline.map_or(0.0, |o| o.width) * layout.font_size + 1.0;
+        let (zl, zt, zr, zb) = (z.x * w - slack, z.y * h - slack, (z.x + z.width) * w + slack, (z.y + z.height) * h + slack);
+        for [l, t, r, b] in typesetter.glyph_boxes(&layout) {
+            prop_assert!(
+                l >= zl && r <= zr && t >= zt && b <= zb,
+                "glyph box {:?} leaves zone {:?} (px {:?}) for {:?} at {} px",
+                [l, t, r, b], z, [zl, zt, zr, zb], text, layout.font_size
+            );
+        }
+    }
+
+    #[test]
+    fn french_punctuation_never_starts_a_line_and_guillemets_never_end_one(
+        text in random_text(),
+        zone in random_zone(),
+    ) {
+        let mut typesetter = Typesetter::new();
+        let layout = typesetter.layout_text(&text, zone, &Style::default(), 1080, 1350);
+        for (index, line) in lines(&layout).into_iter().enumerate() {
+            let start = layout.line_starts[index];
+            // A line the volunteer started with a newline may start with anything.
+            let before = layout.text[..start].trim_end_matches([' ', '\u{A0}', '\u{202F}']);
+            let soft = !before.is_empty() && !before.ends_with(['\n', '\r']);
+            prop_assert!(
+                !soft || !line.starts_with(['!', '?', ':', ';', '»']),
+                "line {:?} of {:?} starts with punctuation", line, layout.text
+            );
+            prop_assert!(
+                index + 1 == layout.line_starts.len() || !line.ends_with('«') || layout.text[..layout.line_starts[index + 1]].trim_end_matches(' ').ends_with('\n'),
+                "line {:?} of {:?} ends with an opening guillemet", line, layout.text
+            );
+        }
+    }
+
+    #[test]
+    fn preview_and_export_break_lines_identically_at_any_scale(
+        text in random_text(),
+        zone in random_zone(),
+        scale in 0.1f32..1.0,
+    ) {
+        let (aw, ah) = (1080u32, 1350u32);
+        let remix = Remix { layers: vec![Layer { text: text.clone(), zone, ..Layer::default() }] };
+        let export = Typesetter::new().layout_remix(&remix, aw, ah);
+        let mut preview_setter = Typesetter::new();
+        let (pw, ph) = (((aw as f32 * scale) as u32).max(16), ((ah as f32 * scale) as u32).max(16));
+        let mut base = image::RgbaImage::new(pw, ph);
+        // Twice: the second draw comes from the layout cache.
+        preview_setter.draw_remix_onto(&mut base, &remix, aw, ah);
+        let preview = preview_setter.draw_remix_onto(&mut base, &remix, aw, ah);
+        prop_assert_eq!(&preview[0].line_starts, &export[0].line_starts, "same line breaks for {:?}", text);
+        prop_assert_eq!(preview[0].font_size, export[0].font_size, "same size in asset px");
+    }
+}
+
+#[test]
+fn cli_render_with_layers_json_draws_each_layer_in_its_zone() {
+    let home = TempDir::new().expect("temp dir");
+    let source = home.path().join("grey.png");
+    std::fs::write(&source, png(300, 400, |_, _| [128, 128, 128, 255])).expect("write source");
+    let out = home.path().join("out.png");
+    let layers =
+        r#"{"layers":[{"text":"En haut","zone":{"x":0.1,"y":0.05,"width":0.8,"height":0.15}}]}"#;
+    support::relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source)
+        .args(["--layers", layers, "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let rendered = Pixels::of(&decode_file(&out, &Limits::default()).expect("output decodes"));
+    let untouched = Pixels::of(&grey(300, 400));
+    assert!(
+        rendered.differing_pixels(&untouched, rendered.rows(0.05, 0.2)) > 0,
+        "the layer's text should be drawn in its top zone"
+    );
+    assert_eq!(
+        rendered.differing_pixels(&untouched, rendered.rows(0.3, 1.0)),
+        0,
+        "nothing should be drawn in the default bottom band when layers are given"
+    );
+
+    support::relais(home.path())
+        .args(["render", "--image"])
+        .arg(&source)
+        .args(["--layers", "{not json", "-o"])
+        .arg(home.path().join("bad.png"))
+        .assert()
+        .failure();
+    assert!(
+        !home.path().join("bad.png").exists(),
+        "malformed layers JSON writes nothing"
+    );
+}
+
+#[test]
+fn flags_and_zwj_sequences_are_each_drawn_as_one_colour_glyph() {
+    let mut typesetter = Typesetter::new();
+    for (name, text) in [
+        ("the French flag", "🇫🇷"),
+        ("the European flag", "🇪🇺"),
+        ("the rainbow flag (ZWJ)", "🏳️‍🌈"),
+        ("a family (ZWJ)", "👨‍👩‍👧"),
+    ] {
+        let layout = typesetter.layout_text(text, RZone::BOTTOM_BAND, &Style::default(), 600, 750);
+        let boxes = typesetter.glyph_boxes(&layout);
+        assert_eq!(
+            boxes.len(),
+            1,
+            "{name} should shape to a single emoji glyph from the bundled font, got {boxes:?}"
+        );
+    }
+}
+
+#[test]
+fn a_dragged_preview_matches_a_fresh_preview_at_the_new_place() {
+    use relais::render::Preview;
+    let picture = grey(POSTER_W, POSTER_H);
+    let at = |y: f32| Remix {
+        layers: vec![Layer {
+            text: "On se retrouve dimanche !".into(),
+            zone: RZone {
+                y,
+                ..RZone::BOTTOM_BAND
+            },
+            ..Layer::default()
+        }],
+    };
+    let mut typesetter = Typesetter::new();
+    let mut dragging = Preview::default();
+    dragging.frame_remix(&mut typesetter, "asset", &picture, &at(0.7), 540, 675);
+    let moved = dragging
+        .frame_remix(&mut typesetter, "asset", &picture, &at(0.33), 540, 675)
+        .clone();
+    let fresh = Preview::default()
+        .frame_remix(
+            &mut Typesetter::new(),
+            "asset",
+            &picture,
+            &at(0.33),
+            540,
+            675,
+        )
+        .clone();
+    let (a, b) = (
+        Pixels::of(&Picture::Still(moved)),
+        Pixels::of(&Picture::Still(fresh)),
+    );
+    let all = a.rows(0.0, 1.0);
+    assert!(
+        a.mean_abs_diff(&b, all.clone()) < 1.0,
+        "reusing the drawn layer while dragging should look like drawing it afresh (mean diff {})",
+        a.mean_abs_diff(&b, all)
+    );
+    assert!(
+        a.differing_pixels(&Pixels::of(&grey(540, 675)), a.rows(0.3, 0.55)) > 0,
+        "the caption should be at its new place"
+    );
+    let jpeg = dragging
+        .render_remix(&mut typesetter, "asset", &picture, &at(0.5), 540, 675)
+        .expect("the preview encodes");
+    let decoded = relais::render::decode_bytes(&jpeg, "preview.jpg", &Limits::default())
+        .expect("the preview is a JPEG the renderer can read back");
+    assert_eq!(
+        decoded.dimensions(),
+        (540, 675),
+        "fitted into the preview box"
+    );
+}

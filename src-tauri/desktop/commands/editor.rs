@@ -2,9 +2,8 @@ use serde::Serialize;
 use tauri::ipc::Response;
 use tauri::{Manager, Runtime, State, WebviewWindow};
 
-use crate::desktop::remix::Remix;
 use crate::desktop::{dialog, AppState, IpcError};
-use crate::render::{encode_to_file, OutputFormat, Picture};
+use crate::render::{encode_to_file, OutputFormat, Picture, Remix};
 
 /// A JPEG of the remixed asset fitted into the preview box, as raw bytes.
 #[tauri::command(async)]
@@ -17,7 +16,8 @@ pub fn render_preview(
     max_height: u32,
 ) -> Result<Response, IpcError> {
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
-    let jpeg = state.screen()?.render(
+    let remix = summary.constrain(remix);
+    let jpeg = state.preview()?.render_remix(
         &mut *state.typesetter()?,
         &summary.entry.sha256,
         &picture,
@@ -43,7 +43,9 @@ pub async fn export_image<R: Runtime>(
     asset_id: String,
     remix: Remix,
 ) -> Result<Option<Exported>, IpcError> {
+    state.usable_now(&kit_id, &asset_id)?;
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    let remix = summary.constrain(remix);
     let extension = if picture.is_animated() { "gif" } else { "png" };
     let suggested = format!("{}.{extension}", summary.entry.id);
     let title = if state.locale == "en" {
@@ -60,7 +62,7 @@ pub async fn export_image<R: Runtime>(
     let written = path.clone();
     tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
         let state = app.state::<AppState>();
-        let remixed = remix.apply(&mut *state.typesetter()?, &picture);
+        let remixed = state.typesetter()?.apply_remix(&picture, &remix);
         Ok(encode_to_file(&remixed, format, &written)?)
     })
     .await
@@ -80,10 +82,12 @@ pub fn copy_image(
     asset_id: String,
     remix: Remix,
 ) -> Result<(), IpcError> {
+    state.usable_now(&kit_id, &asset_id)?;
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    let remix = summary.constrain(remix);
     // Only the first frame is copied: caption it alone, not every frame of a GIF.
     let still = Picture::Still(picture.first_frame().clone());
-    let remixed = remix.apply(&mut *state.typesetter()?, &still);
+    let remixed = state.typesetter()?.apply_remix(&still, &remix);
     crate::desktop::clipboard::put_image(remixed.first_frame())?;
     tracing::info!(asset = %summary.entry.id, "copied to the clipboard");
     Ok(())
