@@ -9,6 +9,7 @@ pub mod clock;
 pub mod db;
 pub mod kit;
 pub mod logging;
+pub mod networks;
 pub mod paths;
 pub mod render;
 

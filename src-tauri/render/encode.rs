@@ -1,16 +1,16 @@
 use std::io::Write;
 use std::path::Path;
 
-use image::codecs::gif::{GifEncoder, Repeat as GifRepeat};
 use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
-use image::{Delay, ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
+use image::{ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
 
-use super::picture::{Picture, Repeat};
+use super::picture::Picture;
 use super::Error;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
 pub enum OutputFormat {
     Png,
     Jpeg { quality: u8 },
@@ -53,23 +53,7 @@ impl OutputFormat {
 pub fn encode(picture: &Picture, format: OutputFormat) -> Result<Vec<u8>, Error> {
     match (picture, format) {
         (Picture::Animation { frames, repeat }, OutputFormat::Gif) => {
-            let mut out = Vec::new();
-            {
-                let mut encoder = GifEncoder::new_with_speed(&mut out, 10);
-                encoder
-                    .set_repeat(match repeat {
-                        Repeat::Infinite => GifRepeat::Infinite,
-                        Repeat::Finite(count) => GifRepeat::Finite(*count),
-                    })
-                    .map_err(|error| encode_error(format, error))?;
-                for frame in frames {
-                    let delay = Delay::from_numer_denom_ms(frame.delay_ms, 1);
-                    encoder
-                        .encode_frame(image::Frame::from_parts(frame.image.clone(), 0, 0, delay))
-                        .map_err(|error| encode_error(format, error))?;
-                }
-            }
-            Ok(out)
+            super::gif::encode_frames(frames, *repeat)
         }
         _ => encode_still(picture.first_frame(), format),
     }
@@ -92,10 +76,7 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
                 ExtendedColorType::Rgb8,
             )
         }
-        OutputFormat::Gif => {
-            let mut encoder = GifEncoder::new_with_speed(&mut out, 10);
-            encoder.encode(image.as_raw(), width, height, ExtendedColorType::Rgba8)
-        }
+        OutputFormat::Gif => return super::gif::encode_image(image),
         OutputFormat::WebP => WebPEncoder::new_lossless(&mut out).write_image(
             image.as_raw(),
             width,

@@ -7,9 +7,12 @@ mod caption;
 mod decode;
 mod encode;
 mod error;
+pub mod fit;
 mod fonts;
+pub mod gif;
 mod picture;
 mod preview;
+mod quantize;
 
 pub use caption::{Align, Caption, CaptionLayout, Face, Outline, Style, Typesetter, Zone};
 pub use decode::{decode_bytes, decode_file, probe_dimensions, Limits};
