@@ -1,6 +1,8 @@
 //! The one integration-test binary: a module per area.
 
 mod cli;
+mod encode;
+mod fit;
 mod kit;
 mod kit_tools;
 mod render;
