@@ -31,9 +31,13 @@ impl Default for Limits {
 }
 
 pub fn decode_file(path: &Path, limits: &Limits) -> Result<Picture, Error> {
-    let bytes = read_bounded(path, limits)?;
-    let name = display_name(path);
+    let (bytes, name) = read_file(path, limits)?;
     decode_bytes(&bytes, &name, limits)
+}
+
+/// The file's bytes (within the byte budget) and the name errors should show.
+pub(crate) fn read_file(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Error> {
+    Ok((read_bounded(path, limits)?, display_name(path)))
 }
 
 fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {

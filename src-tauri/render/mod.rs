@@ -33,7 +33,31 @@ pub fn render_file(
     limits: &Limits,
 ) -> Result<(), Error> {
     let format = OutputFormat::from_path(output)?;
-    let picture = decode_file(input, limits)?;
+    render_file_as(typesetter, input, caption, output, format, limits)
+}
+
+/// As [`render_file`] with an explicit format (a JPEG quality, say). A GIF too long to
+/// decode whole within `limits` is captioned frame by frame instead.
+pub fn render_file_as(
+    typesetter: &mut Typesetter,
+    input: &Path,
+    caption: &Caption,
+    output: &Path,
+    format: OutputFormat,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let (bytes, name) = decode::read_file(input, limits)?;
+    let (source_format, width, height) = probe_dimensions(&bytes, &name, limits)?;
+    if format == OutputFormat::Gif
+        && source_format == image::ImageFormat::Gif
+        && gif::needs_streaming(&bytes, &name, limits)?
+    {
+        let layout = typesetter.layout(caption, width, height);
+        let layer = typesetter.layer(&layout, width, height);
+        let encoded = gif::caption_animation_streaming(&bytes, &name, Some(&layer), limits)?;
+        return encode::write_atomically(output, &encoded);
+    }
+    let picture = decode_bytes(&bytes, &name, limits)?;
     let captioned = typesetter.apply(&picture, caption);
     encode_to_file(&captioned, format, output)
 }
