@@ -39,8 +39,10 @@ if [ ! -s anim800.gif ]; then
     convert -seed 11 -size 1000x1250 plasma:gold-navy -blur 0x1 -resize 4000x5000! -attenuate 0.4 +noise Gaussian -quality 90 poster.jpg
     ffmpeg -v error -f lavfi -t 4 -i "mandelbrot=s=480x480:rate=15:maxiter=300" \
         -filter_complex "split[a][b];[a]palettegen[p];[b][p]paletteuse" -loop 0 -y anim480.gif
-    ffmpeg -v error -f lavfi -t 10 -i "gradients=s=800x450:speed=0.03:rate=15,noise=alls=5" \
-        -filter_complex "split[a][b];[a]palettegen[p];[b][p]paletteuse" -loop 0 -y anim800.gif
+    # A typical GIF: a still photo with a moving, colour-shifting part.
+    ffmpeg -v error -loop 1 -t 11 -i photo.png -f lavfi -t 11 -i "gradients=s=240x240:speed=0.05:rate=15" \
+        -filter_complex "[0]scale=800:450,format=rgb24[b];[1]format=rgb24[g];[b][g]overlay=x='mod(t*60,560)':y=100:shortest=1,fps=15,trim=end_frame=150,split[a][c];[a]palettegen[p];[c][p]paletteuse" \
+        -loop 0 -y anim800.gif
 fi
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }

@@ -37,9 +37,13 @@ fn gifs(c: &mut Criterion) {
     let mut group = c.benchmark_group("gif");
     group.sample_size(10);
     let small = animation(480, 480, 60);
-    group.bench_function("480x480x60", |b| b.iter(|| encode(&small, OutputFormat::Gif).unwrap()));
+    group.bench_function("480x480x60", |b| {
+        b.iter(|| encode(&small, OutputFormat::Gif).unwrap())
+    });
     let long = animation(800, 450, 150);
-    group.bench_function("800x450x150", |b| b.iter(|| encode(&long, OutputFormat::Gif).unwrap()));
+    group.bench_function("800x450x150", |b| {
+        b.iter(|| encode(&long, OutputFormat::Gif).unwrap())
+    });
     let still = photo(1080, 1350, 0.0);
     group.bench_function("still 1080x1350", |b| {
         b.iter(|| encode_still(&still, OutputFormat::Gif).unwrap())

@@ -1,7 +1,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
@@ -64,18 +63,10 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
     let (width, height) = image.dimensions();
     let result = match format {
         OutputFormat::Png => {
-            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
+            PngEncoder::new_with_quality(&mut out, CompressionType::Default, FilterType::Adaptive)
                 .write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
         }
-        OutputFormat::Jpeg { quality } => {
-            let flat = flatten_on_white(image);
-            JpegEncoder::new_with_quality(&mut out, quality).write_image(
-                flat.as_raw(),
-                width,
-                height,
-                ExtendedColorType::Rgb8,
-            )
-        }
+        OutputFormat::Jpeg { quality } => return encode_jpeg(image, quality),
         OutputFormat::Gif => return super::gif::encode_image(image),
         OutputFormat::WebP => WebPEncoder::new_lossless(&mut out).write_image(
             image.as_raw(),
@@ -83,6 +74,32 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
             height,
             ExtendedColorType::Rgba8,
         ),
+    };
+    result.map_err(|error| encode_error(format, error))?;
+    Ok(out)
+}
+
+/// 4:2:0 chroma like every camera and photo tool.
+/// Only the JFIF header is written: no EXIF, no ICC profile (pixels are sRGB).
+fn encode_jpeg(image: &RgbaImage, quality: u8) -> Result<Vec<u8>, Error> {
+    let format = OutputFormat::Jpeg { quality };
+    let (width, height) = image.dimensions();
+    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
+        return Err(encode_error(
+            format,
+            format!("{width}x{height} is larger than JPEG allows (65535 pixels a side)"),
+        ));
+    };
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    // No optimized Huffman tables: with them jpeg-encoder 0.7.1 wrote files that the
+    // image crate decodes with wrong colours.
+    let result = if image.as_raw().chunks_exact(4).all(|p| p[3] == 255) {
+        encoder.encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgba)
+    } else {
+        let flat = flatten_on_white(image);
+        encoder.encode(flat.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
     };
     result.map_err(|error| encode_error(format, error))?;
     Ok(out)

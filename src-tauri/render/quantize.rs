@@ -117,9 +117,7 @@ fn box_error(bins: &[Bin]) -> f64 {
     for bin in bins {
         n += bin.n;
         squares += bin.squares;
-        for axis in 0..3 {
-            sum[axis] += bin.sum[axis];
-        }
+        add3(&mut sum, &bin.sum);
     }
     if n == 0.0 {
         return 0.0;
@@ -132,9 +130,7 @@ fn centroid(bins: &[Bin]) -> [f64; 3] {
     let mut sum = [0.0; 3];
     for bin in bins {
         n += bin.n;
-        for axis in 0..3 {
-            sum[axis] += bin.sum[axis];
-        }
+        add3(&mut sum, &bin.sum);
     }
     sum.map(|s| s / n.max(1.0))
 }
@@ -183,9 +179,7 @@ fn split(mut bins: Vec<Bin>) -> (Vec<Bin>, Vec<Bin>) {
     // Prefix sums make each candidate split's error O(1).
     let total_n: f64 = bins.iter().map(|b| b.n).sum();
     let total_sum = bins.iter().fold([0.0; 3], |mut acc, b| {
-        for axis in 0..3 {
-            acc[axis] += b.sum[axis];
-        }
+        add3(&mut acc, &b.sum);
         acc
     });
     let total_squares: f64 = bins.iter().map(|b| b.squares).sum();
@@ -194,9 +188,7 @@ fn split(mut bins: Vec<Bin>) -> (Vec<Bin>, Vec<Bin>) {
     for (index, bin) in bins.iter().enumerate().take(bins.len() - 1) {
         n += bin.n;
         squares += bin.squares;
-        for axis in 0..3 {
-            sum[axis] += bin.sum[axis];
-        }
+        add3(&mut sum, &bin.sum);
         let right_n = total_n - n;
         let right_sum = [
             total_sum[0] - sum[0],
@@ -226,9 +218,7 @@ fn refine(bins: &[Bin], centroids: &mut [[f64; 3]], rounds: usize) {
             let color = [bin.mean(0), bin.mean(1), bin.mean(2)];
             let nearest = nearest_f64(centroids, color);
             acc[nearest].0 += bin.n;
-            for axis in 0..3 {
-                acc[nearest].1[axis] += bin.sum[axis];
-            }
+            add3(&mut acc[nearest].1, &bin.sum);
         }
         for (c, (n, sum)) in centroids.iter_mut().zip(acc) {
             if n > 0.0 {
@@ -327,6 +317,12 @@ impl Palette {
         }
         self.cache[key] = best.1 as u16;
         best.1 as u8
+    }
+}
+
+fn add3(to: &mut [f64; 3], from: &[f64; 3]) {
+    for (a, b) in to.iter_mut().zip(from) {
+        *a += b;
     }
 }
 
