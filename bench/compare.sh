@@ -40,7 +40,7 @@ if [ ! -s anim800.gif ]; then
     ffmpeg -v error -f lavfi -t 4 -i "mandelbrot=s=480x480:rate=15:maxiter=300" \
         -filter_complex "split[a][b];[a]palettegen[p];[b][p]paletteuse" -loop 0 -y anim480.gif
     # A typical GIF: a still photo with a moving, colour-shifting part.
-    ffmpeg -v error -loop 1 -t 11 -i photo.png -f lavfi -t 11 -i "gradients=s=240x240:speed=0.05:rate=15" \
+    ffmpeg -v error -loop 1 -t 11 -i photo.png -f lavfi -t 11 -i "gradients=s=240x240:speed=0.05:rate=15:seed=1" \
         -filter_complex "[0]scale=800:450,format=rgb24[b];[1]format=rgb24[g];[b][g]overlay=x='mod(t*60,560)':y=100:shortest=1,fps=15,trim=end_frame=150,split[a][c];[a]palettegen[p];[c][p]paletteuse" \
         -loop 0 -y anim800.gif
 fi
