@@ -152,9 +152,11 @@ pub fn fit_as(
                 });
             }
         }
-        changes.push(Change::AnimationToStill {
-            frames: frames.len(),
-        });
+        if frames.len() > 1 {
+            changes.push(Change::AnimationToStill {
+                frames: frames.len(),
+            });
+        }
         if preferred == OutputFormat::Gif {
             preferred = still_format(picture.first_frame());
         }
