@@ -10,6 +10,7 @@ pub mod db;
 pub mod draft;
 pub mod kit;
 pub mod logging;
+pub mod networks;
 pub mod paths;
 pub mod render;
 

@@ -3,7 +3,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::Error;
-use crate::render::{render_remix_file, Caption, Limits, Remix, Typesetter};
+use crate::render::{render_file_as, Caption, Limits, OutputFormat, Remix, Typesetter};
 
 #[derive(Debug, Args)]
 pub struct RenderArgs {
@@ -20,6 +20,9 @@ pub struct RenderArgs {
     /// Output file; its extension chooses the format.
     #[arg(short, long, value_name = "FILE")]
     pub output: PathBuf,
+    /// JPEG quality, 1 to 100 (ignored for other formats).
+    #[arg(long, value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quality: Option<u8>,
 }
 
 fn parse_remix(json: &str) -> Result<Remix, serde_json::Error> {
@@ -32,11 +35,16 @@ pub fn run(args: &RenderArgs) -> Result<(), Error> {
         (Some(remix), _) => remix.clone(),
         (None, text) => Remix::from(Caption::new(text.clone().unwrap_or_default())),
     };
-    render_remix_file(
+    let format = match (OutputFormat::from_path(&args.output)?, args.quality) {
+        (OutputFormat::Jpeg { .. }, Some(quality)) => OutputFormat::Jpeg { quality },
+        (format, _) => format,
+    };
+    render_file_as(
         &mut typesetter,
         &args.image,
         &remix,
         &args.output,
+        format,
         &Limits::default(),
     )?;
     println!("{}", args.output.display());

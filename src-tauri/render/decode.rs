@@ -31,9 +31,13 @@ impl Default for Limits {
 }
 
 pub fn decode_file(path: &Path, limits: &Limits) -> Result<Picture, Error> {
-    let bytes = read_bounded(path, limits)?;
-    let name = display_name(path);
+    let (bytes, name) = read_file(path, limits)?;
     decode_bytes(&bytes, &name, limits)
+}
+
+/// The file's bytes (within the byte budget) and the name errors should show.
+pub(crate) fn read_file(path: &Path, limits: &Limits) -> Result<(Vec<u8>, String), Error> {
+    Ok((read_bounded(path, limits)?, display_name(path)))
 }
 
 fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
@@ -122,11 +126,7 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Result<Picture
     }
     let (format, width, height) = probe_dimensions(bytes, name, limits)?;
     let frame_bytes = u64::from(width) * u64::from(height) * 4;
-    let mut codec_limits = image::Limits::default();
-    codec_limits.max_image_width = Some(width);
-    codec_limits.max_image_height = Some(height);
-    // Room for the decoder's own buffers on top of the RGBA result.
-    codec_limits.max_alloc = Some(frame_bytes.saturating_mul(3).max(64 * 1024 * 1024));
+    let codec_limits = codec_limits(width, height);
 
     if format == ImageFormat::Gif {
         return decode_gif(bytes, name, limits, codec_limits, frame_bytes);
@@ -145,30 +145,20 @@ fn decode_gif(
     frame_bytes: u64,
 ) -> Result<Picture, Error> {
     let repeat = gif_repeat(bytes);
-    let mut decoder =
-        GifDecoder::new(Cursor::new(bytes)).map_err(|error| decode_error(name, error))?;
-    decoder
-        .set_limits(codec_limits)
-        .map_err(|error| decode_error(name, error))?;
     let too_long = || Error::AnimationTooLong {
         name: name.to_owned(),
         max_frames: limits.max_frames,
         max_bytes: limits.max_animation_bytes,
     };
     let mut frames = Vec::new();
-    for frame in decoder.into_frames() {
-        let frame = frame.map_err(|error| decode_error(name, error))?;
+    for frame in gif_frames(bytes, name, codec_limits)? {
+        let frame = frame?;
         if frames.len() >= limits.max_frames
             || (frames.len() as u64 + 1).saturating_mul(frame_bytes) > limits.max_animation_bytes
         {
             return Err(too_long());
         }
-        let (numer, denom) = frame.delay().numer_denom_ms();
-        let delay_ms = numer.checked_div(denom).unwrap_or(0);
-        frames.push(Frame {
-            image: frame.into_buffer(),
-            delay_ms,
-        });
+        frames.push(frame);
     }
     match frames.len() {
         0 => Err(Error::Corrupt {
@@ -178,6 +168,87 @@ fn decode_gif(
         1 => Ok(Picture::Still(frames.remove(0).image)),
         _ => Ok(Picture::Animation { frames, repeat }),
     }
+}
+
+/// Frames one at a time, each fully composed: the `image` decoder applies disposal
+/// (keep, restore to background inside the frame's rectangle, restore to previous) and
+/// shows the canvas through transparent pixels. Only the canvas and the current frame
+/// live in memory, so a long GIF can be streamed.
+pub(crate) fn gif_frames<'a>(
+    bytes: &'a [u8],
+    name: &'a str,
+    codec_limits: image::Limits,
+) -> Result<impl Iterator<Item = Result<Frame, Error>> + 'a, Error> {
+    let mut decoder =
+        GifDecoder::new(Cursor::new(bytes)).map_err(|error| decode_error(name, error))?;
+    decoder
+        .set_limits(codec_limits)
+        .map_err(|error| decode_error(name, error))?;
+    Ok(decoder.into_frames().map(move |frame| {
+        let frame = frame.map_err(|error| decode_error(name, error))?;
+        let (numer, denom) = frame.delay().numer_denom_ms();
+        let delay_ms = numer.checked_div(denom).unwrap_or(0);
+        Ok(Frame {
+            image: frame.into_buffer(),
+            delay_ms,
+        })
+    }))
+}
+
+/// What a streamed GIF needs to know before its first frame is decoded: canvas size,
+/// frame count (counted without decoding pixels) and loop count.
+pub(crate) struct GifHeader {
+    pub width: u32,
+    pub height: u32,
+    pub frames: usize,
+    pub repeat: Repeat,
+    pub codec_limits: image::Limits,
+}
+
+pub(crate) fn gif_header(bytes: &[u8], name: &str, limits: &Limits) -> Result<GifHeader, Error> {
+    let (format, width, height) = probe_dimensions(bytes, name, limits)?;
+    if format != ImageFormat::Gif {
+        return Err(Error::NotAnImage {
+            name: name.to_owned(),
+        });
+    }
+    let mut options = gif::DecodeOptions::new();
+    options.skip_frame_decoding(true);
+    let mut decoder = options
+        .read_info(Cursor::new(bytes))
+        .map_err(|error| corrupt(name, error))?;
+    let mut frames = 0;
+    while decoder
+        .read_next_frame()
+        .map_err(|error| corrupt(name, error))?
+        .is_some()
+    {
+        frames += 1;
+        if frames > limits.max_frames {
+            return Err(Error::AnimationTooLong {
+                name: name.to_owned(),
+                max_frames: limits.max_frames,
+                max_bytes: limits.max_animation_bytes,
+            });
+        }
+    }
+    Ok(GifHeader {
+        width,
+        height,
+        frames,
+        repeat: gif_repeat(bytes),
+        codec_limits: codec_limits(width, height),
+    })
+}
+
+pub(crate) fn codec_limits(width: u32, height: u32) -> image::Limits {
+    let frame_bytes = u64::from(width) * u64::from(height) * 4;
+    let mut codec_limits = image::Limits::default();
+    codec_limits.max_image_width = Some(width);
+    codec_limits.max_image_height = Some(height);
+    // Room for the decoder's own buffers on top of the RGBA result.
+    codec_limits.max_alloc = Some(frame_bytes.saturating_mul(3).max(64 * 1024 * 1024));
+    codec_limits
 }
 
 /// The loop count lives in the NETSCAPE extension, which `image` does not expose.

@@ -1,16 +1,15 @@
 use std::io::Write;
 use std::path::Path;
 
-use image::codecs::gif::{GifEncoder, Repeat as GifRepeat};
-use image::codecs::jpeg::JpegEncoder;
 use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
-use image::{Delay, ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
+use image::{ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
 
-use super::picture::{Picture, Repeat};
+use super::picture::Picture;
 use super::Error;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(tag = "format", rename_all = "snake_case")]
 pub enum OutputFormat {
     Png,
     Jpeg { quality: u8 },
@@ -53,23 +52,7 @@ impl OutputFormat {
 pub fn encode(picture: &Picture, format: OutputFormat) -> Result<Vec<u8>, Error> {
     match (picture, format) {
         (Picture::Animation { frames, repeat }, OutputFormat::Gif) => {
-            let mut out = Vec::new();
-            {
-                let mut encoder = GifEncoder::new_with_speed(&mut out, 10);
-                encoder
-                    .set_repeat(match repeat {
-                        Repeat::Infinite => GifRepeat::Infinite,
-                        Repeat::Finite(count) => GifRepeat::Finite(*count),
-                    })
-                    .map_err(|error| encode_error(format, error))?;
-                for frame in frames {
-                    let delay = Delay::from_numer_denom_ms(frame.delay_ms, 1);
-                    encoder
-                        .encode_frame(image::Frame::from_parts(frame.image.clone(), 0, 0, delay))
-                        .map_err(|error| encode_error(format, error))?;
-                }
-            }
-            Ok(out)
+            super::gif::encode_frames(frames, *repeat)
         }
         _ => encode_still(picture.first_frame(), format),
     }
@@ -80,22 +63,19 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
     let (width, height) = image.dimensions();
     let result = match format {
         OutputFormat::Png => {
-            PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive)
-                .write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
+            // Fast deflate: level 6 is 5x slower for 8% less. An opaque image is written
+            // as RGB, a quarter fewer bytes to compress and store.
+            let encoder =
+                PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
+            if is_opaque(image) {
+                let rgb = image::DynamicImage::ImageRgba8(image.clone()).to_rgb8();
+                encoder.write_image(rgb.as_raw(), width, height, ExtendedColorType::Rgb8)
+            } else {
+                encoder.write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
+            }
         }
-        OutputFormat::Jpeg { quality } => {
-            let flat = flatten_on_white(image);
-            JpegEncoder::new_with_quality(&mut out, quality).write_image(
-                flat.as_raw(),
-                width,
-                height,
-                ExtendedColorType::Rgb8,
-            )
-        }
-        OutputFormat::Gif => {
-            let mut encoder = GifEncoder::new_with_speed(&mut out, 10);
-            encoder.encode(image.as_raw(), width, height, ExtendedColorType::Rgba8)
-        }
+        OutputFormat::Jpeg { quality } => return encode_jpeg(image, quality),
+        OutputFormat::Gif => return super::gif::encode_image(image),
         OutputFormat::WebP => WebPEncoder::new_lossless(&mut out).write_image(
             image.as_raw(),
             width,
@@ -105,6 +85,36 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
     };
     result.map_err(|error| encode_error(format, error))?;
     Ok(out)
+}
+
+/// 4:2:0 chroma like every camera and photo tool.
+/// Only the JFIF header is written: no EXIF, no ICC profile (pixels are sRGB).
+fn encode_jpeg(image: &RgbaImage, quality: u8) -> Result<Vec<u8>, Error> {
+    let format = OutputFormat::Jpeg { quality };
+    let (width, height) = image.dimensions();
+    let (Ok(w), Ok(h)) = (u16::try_from(width), u16::try_from(height)) else {
+        return Err(encode_error(
+            format,
+            format!("{width}x{height} is larger than JPEG allows (65535 pixels a side)"),
+        ));
+    };
+    let mut out = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut out, quality.clamp(1, 100));
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+    // No optimized Huffman tables: with them jpeg-encoder 0.7.1 wrote files that the
+    // image crate decodes with wrong colours.
+    let result = if is_opaque(image) {
+        encoder.encode(image.as_raw(), w, h, jpeg_encoder::ColorType::Rgba)
+    } else {
+        let flat = flatten_on_white(image);
+        encoder.encode(flat.as_raw(), w, h, jpeg_encoder::ColorType::Rgb)
+    };
+    result.map_err(|error| encode_error(format, error))?;
+    Ok(out)
+}
+
+fn is_opaque(image: &RgbaImage) -> bool {
+    image.as_raw().chunks_exact(4).all(|p| p[3] == 255)
 }
 
 /// JPEG has no alpha: composite over white (what a transparent poster looks like on

@@ -7,10 +7,13 @@ mod caption;
 mod decode;
 mod encode;
 mod error;
+pub mod fit;
 mod fonts;
 mod french;
+pub mod gif;
 mod picture;
 mod preview;
+mod quantize;
 mod remix;
 mod text;
 
@@ -55,7 +58,32 @@ pub fn render_remix_file(
     limits: &Limits,
 ) -> Result<(), Error> {
     let format = OutputFormat::from_path(output)?;
-    let picture = decode_file(input, limits)?;
+    render_file_as(typesetter, input, remix, output, format, limits)
+}
+
+/// As [`render_remix_file`] with an explicit format (a JPEG quality, say). A GIF too
+/// long to decode whole within `limits` is captioned frame by frame instead.
+pub fn render_file_as(
+    typesetter: &mut Typesetter,
+    input: &Path,
+    remix: &Remix,
+    output: &Path,
+    format: OutputFormat,
+    limits: &Limits,
+) -> Result<(), Error> {
+    let (bytes, name) = decode::read_file(input, limits)?;
+    let (source_format, width, height) = probe_dimensions(&bytes, &name, limits)?;
+    if format == OutputFormat::Gif
+        && source_format == image::ImageFormat::Gif
+        && gif::needs_streaming(&bytes, &name, limits)?
+    {
+        // The captions drawn once on a transparent layer, composited onto each frame.
+        let mut layer = image::RgbaImage::new(width, height);
+        typesetter.draw_remix_onto(&mut layer, remix, width, height);
+        let encoded = gif::caption_animation_streaming(&bytes, &name, Some(&layer), limits)?;
+        return encode::write_atomically(output, &encoded);
+    }
+    let picture = decode_bytes(&bytes, &name, limits)?;
     let captioned = typesetter.apply_remix(&picture, remix);
     encode_to_file(&captioned, format, output)
 }

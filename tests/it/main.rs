@@ -3,6 +3,8 @@
 mod bad_kits;
 mod cli;
 mod draft;
+mod encode;
+mod fit;
 mod golden;
 mod kit;
 mod kit_remote;

@@ -1,0 +1,73 @@
+//! Encoding speed: GIF quantize + frame-diff encode, and still formats, on generated
+//! photo-like inputs of the sizes `bench/compare.sh` uses.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use image::{Rgba, RgbaImage};
+use relais::render::{encode, encode_still, Frame, OutputFormat, Picture, Repeat};
+
+fn photo(width: u32, height: u32, t: f32) -> RgbaImage {
+    RgbaImage::from_fn(width, height, |x, y| {
+        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
+        let texture = ((x as f32 * 0.31 + t).sin() * (y as f32 * 0.23).cos()) * 8.0;
+        let cx = 0.2 + 0.6 * (t / 10.0).sin().abs();
+        let d = ((fx - cx).powi(2) + (fy - 0.4).powi(2)).sqrt();
+        let ball = if d < 0.15 { 60.0 } else { 0.0 };
+        Rgba([
+            (40.0 + 170.0 * fx + texture + ball).clamp(0.0, 255.0) as u8,
+            (70.0 + 120.0 * fy + texture).clamp(0.0, 255.0) as u8,
+            (150.0 + 80.0 * (1.0 - fx) * fy - texture).clamp(0.0, 255.0) as u8,
+            255,
+        ])
+    })
+}
+
+fn animation(width: u32, height: u32, frames: usize) -> Picture {
+    Picture::Animation {
+        frames: (0..frames)
+            .map(|i| Frame {
+                image: photo(width, height, i as f32),
+                delay_ms: 70,
+            })
+            .collect(),
+        repeat: Repeat::Infinite,
+    }
+}
+
+fn gifs(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gif");
+    group.sample_size(10);
+    let small = animation(480, 480, 60);
+    group.bench_function("480x480x60", |b| {
+        b.iter(|| encode(&small, OutputFormat::Gif).unwrap())
+    });
+    let long = animation(800, 450, 150);
+    group.bench_function("800x450x150", |b| {
+        b.iter(|| encode(&long, OutputFormat::Gif).unwrap())
+    });
+    let still = photo(1080, 1350, 0.0);
+    group.bench_function("still 1080x1350", |b| {
+        b.iter(|| encode_still(&still, OutputFormat::Gif).unwrap())
+    });
+    group.finish();
+}
+
+fn stills(c: &mut Criterion) {
+    let mut group = c.benchmark_group("still");
+    group.sample_size(10);
+    let poster = photo(1080, 1350, 0.0);
+    for (name, format) in [
+        ("png 1080x1350", OutputFormat::Png),
+        ("jpeg 1080x1350", OutputFormat::Jpeg { quality: 90 }),
+        ("webp 1080x1350", OutputFormat::WebP),
+    ] {
+        group.bench_function(name, |b| b.iter(|| encode_still(&poster, format).unwrap()));
+    }
+    let big = photo(4000, 5000, 0.0);
+    group.bench_function("jpeg 4000x5000", |b| {
+        b.iter(|| encode_still(&big, OutputFormat::Jpeg { quality: 90 }).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, gifs, stills);
+criterion_main!(benches);

@@ -1,0 +1,266 @@
+//! Fit for network: the smallest change that makes a file acceptable, and the limits table.
+
+use image::{Rgba, RgbaImage};
+use relais::networks::{for_network, Network, TargetLimits};
+use relais::render::fit::{fit_as, fit_for, Change, Error, JPEG_QUALITY_FLOOR};
+use relais::render::{decode_bytes, encode_still, Limits, OutputFormat, Picture};
+
+use crate::encode::photo_like_animation;
+
+/// Detailed content (fine texture + gradients) that JPEG cannot squeeze much.
+fn detailed_photo(width: u32, height: u32, grain: u32) -> RgbaImage {
+    let mut seed = 0x2545_F491u32;
+    RgbaImage::from_fn(width, height, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % (grain * 2 + 1)) as i32 - grain as i32;
+        let base = [
+            (x * 255 / width) as i32,
+            (y * 255 / height) as i32,
+            (((x + y) / 3) % 256) as i32,
+        ];
+        let c = |v: i32| (v + noise).clamp(0, 255) as u8;
+        Rgba([c(base[0]), c(base[1]), c(base[2]), 255])
+    })
+}
+
+fn jpeg_size(image: &RgbaImage, quality: u8) -> usize {
+    encode_still(image, OutputFormat::Jpeg { quality })
+        .unwrap()
+        .len()
+}
+
+#[test]
+fn the_limits_table_holds_the_documented_numbers() {
+    assert_eq!(for_network(Network::Bluesky).max_bytes, 2_000_000);
+    assert_eq!(for_network(Network::BlueskyOlder).max_bytes, 1_000_000);
+    assert!(
+        !for_network(Network::Bluesky).animation,
+        "Bluesky's images embed shows GIFs still"
+    );
+    assert_eq!(for_network(Network::Mastodon).max_bytes, 16 * 1024 * 1024);
+    assert_eq!(for_network(Network::Mastodon).max_pixels, Some(33_177_600));
+    assert_eq!(
+        for_network(Network::MastodonOlder).max_pixels,
+        Some(16_777_216)
+    );
+    let telegram = for_network(Network::Telegram);
+    assert_eq!(
+        (telegram.max_side_sum, telegram.max_aspect_ratio),
+        (Some(10_000), Some(20.0))
+    );
+    assert_eq!(
+        telegram.byte_limit(true),
+        50_000_000,
+        "animations go through sendAnimation"
+    );
+    assert_eq!(for_network(Network::Discord).max_bytes, 10 * 1024 * 1024);
+}
+
+#[test]
+fn a_jpeg_that_already_fits_is_left_untouched() {
+    let image = detailed_photo(600, 400, 10);
+    let fitted = fit_as(
+        &Picture::Still(image.clone()),
+        OutputFormat::Jpeg { quality: 90 },
+        &for_network(Network::Bluesky),
+    )
+    .unwrap();
+    assert!(
+        fitted.changes.is_empty(),
+        "nothing to change: {:?}",
+        fitted.changes
+    );
+    assert_eq!((fitted.width, fitted.height), (600, 400));
+    assert_eq!(fitted.bytes.len(), jpeg_size(&image, 90));
+}
+
+/// With the same picture, Bluesky's 2,000,000 bytes need only a lower quality, and the
+/// older 1,000,000 a downscale: each the smallest change that works.
+#[test]
+fn bluesky_limits_are_met_with_the_smallest_necessary_change() {
+    let image = detailed_photo(2600, 2000, 32);
+    let at_90 = jpeg_size(&image, 90);
+    assert!(
+        at_90 > 2_000_000,
+        "the test photo must be too big at quality 90 ({at_90})"
+    );
+    let picture = Picture::Still(image.clone());
+    let preferred = OutputFormat::Jpeg { quality: 90 };
+
+    let now = fit_as(&picture, preferred, &for_network(Network::Bluesky)).unwrap();
+    assert!(now.bytes.len() <= 2_000_000);
+    let [Change::JpegQuality { quality }] = now.changes[..] else {
+        panic!(
+            "a quality change alone should do at 2,000,000 bytes: {:?}",
+            now.changes
+        )
+    };
+    assert!(quality >= JPEG_QUALITY_FLOOR);
+    assert_eq!(
+        (now.width, now.height),
+        (2600, 2000),
+        "no downscale when quality suffices"
+    );
+    assert!(
+        jpeg_size(&image, quality + 1) > 2_000_000,
+        "quality {quality} is the highest that fits"
+    );
+
+    let older = fit_as(&picture, preferred, &for_network(Network::BlueskyOlder)).unwrap();
+    assert!(older.bytes.len() <= 1_000_000);
+    let Some(Change::Downscaled { from, to }) = older
+        .changes
+        .iter()
+        .find(|c| matches!(c, Change::Downscaled { .. }))
+    else {
+        panic!(
+            "1,000,000 bytes needs a downscale at the quality floor: {:?}",
+            older.changes
+        )
+    };
+    assert_eq!(*from, [2600, 2000]);
+    assert_eq!([older.width, older.height], *to);
+    // Not much smaller than necessary: 4% larger would not fit.
+    let bigger = image::imageops::resize(
+        &image,
+        to[0] * 104 / 100,
+        to[1] * 104 / 100,
+        image::imageops::FilterType::CatmullRom,
+    );
+    assert!(
+        jpeg_size(&bigger, JPEG_QUALITY_FLOOR) > 1_000_000,
+        "downscaled to {to:?}, but 4% larger would also have fitted"
+    );
+    let messages: Vec<String> = older.changes.iter().map(ToString::to_string).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.starts_with("downscaled from 2600x2000 to")),
+        "{messages:?}"
+    );
+}
+
+#[test]
+fn an_opaque_png_too_big_becomes_a_full_size_jpeg_before_any_downscale() {
+    let image = detailed_photo(1200, 900, 24);
+    let fitted = fit_as(
+        &Picture::Still(image),
+        OutputFormat::Png,
+        &for_network(Network::BlueskyOlder),
+    )
+    .unwrap();
+    assert!(fitted.bytes.len() <= 1_000_000);
+    assert_eq!(
+        fitted.changes.first(),
+        Some(&Change::Converted {
+            from: "PNG",
+            to: "JPEG"
+        }),
+        "{:?}",
+        fitted.changes
+    );
+    assert_eq!((fitted.width, fitted.height), (1200, 900));
+}
+
+#[test]
+fn telegram_keeps_width_plus_height_within_10000() {
+    let image = RgbaImage::from_pixel(9000, 1500, Rgba([200, 40, 40, 255]));
+    let fitted = fit_for(&Picture::Still(image), &for_network(Network::Telegram)).unwrap();
+    assert!(
+        fitted.width + fitted.height <= 10_000,
+        "{}x{}",
+        fitted.width,
+        fitted.height
+    );
+    assert!(
+        fitted.width + fitted.height > 9_950,
+        "only as small as the rule needs: {}x{}",
+        fitted.width,
+        fitted.height
+    );
+    let back = decode_bytes(&fitted.bytes, "fitted", &Limits::default()).unwrap();
+    assert_eq!(
+        back.dimensions(),
+        (fitted.width, fitted.height),
+        "the file is what the report says"
+    );
+}
+
+#[test]
+fn telegram_refuses_a_strip_longer_than_20_to_1_with_a_clear_error() {
+    let image = RgbaImage::from_pixel(2100, 100, Rgba([0, 0, 0, 255]));
+    let error = fit_for(&Picture::Still(image), &for_network(Network::Telegram)).unwrap_err();
+    assert!(matches!(error, Error::TooElongated { .. }));
+    assert!(
+        error.to_string().contains("Crop"),
+        "says what to do: {error}"
+    );
+}
+
+#[test]
+fn bluesky_gets_the_first_frame_of_an_animation() {
+    let animation = photo_like_animation(120, 90, 5);
+    let fitted = fit_for(&animation, &for_network(Network::Bluesky)).unwrap();
+    assert_eq!(fitted.changes, [Change::AnimationToStill { frames: 5 }]);
+    assert_ne!(
+        fitted.format,
+        OutputFormat::Gif,
+        "an opaque first frame is best as JPEG"
+    );
+    let back = decode_bytes(&fitted.bytes, "still", &Limits::default()).unwrap();
+    assert!(!back.is_animated());
+}
+
+#[test]
+fn an_animation_is_kept_where_it_fits_and_made_still_only_when_nothing_animated_fits() {
+    let animation = photo_like_animation(160, 120, 8);
+    let mastodon = fit_for(&animation, &for_network(Network::Mastodon)).unwrap();
+    assert!(mastodon.changes.is_empty(), "{:?}", mastodon.changes);
+    assert_eq!(mastodon.format, OutputFormat::Gif);
+
+    let tiny = TargetLimits {
+        max_bytes: 6_000,
+        ..for_network(Network::LocalExport)
+    };
+    let fitted = fit_for(&animation, &tiny).unwrap();
+    assert!(fitted.bytes.len() <= 6_000);
+    assert!(
+        fitted
+            .changes
+            .contains(&Change::AnimationToStill { frames: 8 }),
+        "no animated GIF of at least 64 px fits 6,000 bytes, a still does: {:?}",
+        fitted.changes
+    );
+}
+
+#[test]
+fn an_impossible_target_is_refused_with_a_clear_error() {
+    let image = detailed_photo(300, 300, 40);
+    let limits = TargetLimits {
+        max_bytes: 200,
+        ..for_network(Network::LocalExport)
+    };
+    let error = fit_for(&Picture::Still(image), &limits).unwrap_err();
+    assert!(matches!(error, Error::TooBig { .. }), "{error}");
+    assert!(
+        error.to_string().contains("200 bytes"),
+        "names the limit: {error}"
+    );
+}
+
+#[test]
+fn a_server_pixel_limit_downscales_just_under_it() {
+    let image = RgbaImage::from_pixel(1600, 1000, Rgba([10, 120, 60, 255]));
+    let limits = TargetLimits::mastodon_instance(16 * 1024 * 1024, 1_000_000);
+    let fitted = fit_as(&Picture::Still(image), OutputFormat::Png, &limits).unwrap();
+    let pixels = u64::from(fitted.width) * u64::from(fitted.height);
+    assert!(
+        pixels <= 1_000_000 && pixels > 990_000,
+        "{}x{}",
+        fitted.width,
+        fitted.height
+    );
+    assert_eq!(fitted.format, OutputFormat::Png, "PNG is kept when it fits");
+}
