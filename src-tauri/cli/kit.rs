@@ -84,8 +84,9 @@ pub struct BuildArgs {
 
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Kit folder holding kit.json, kit.json.minisig and the assets, or a .relais file.
-    #[arg(value_name = "PATH")]
+    /// Kit folder holding kit.json, kit.json.minisig and the assets, a .relais file, or
+    /// the https:// address of a published kit (needs --pubkey).
+    #[arg(value_name = "PATH_OR_URL")]
     pub path: PathBuf,
     /// The organizer's public key: a .pub file or its base64 line. Without it the
     /// signature is only parsed and the kit is not trusted.
@@ -289,6 +290,13 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
 }
 
 fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
+    if let Some(url) = args.path.to_str().filter(|path| is_url(path)) {
+        let key = args.pubkey.as_deref().ok_or_else(|| Error::PubkeyNeeded {
+            url: url.to_owned(),
+        })?;
+        let key = signature::PublicKey::from_file_or_text(key).map_err(kit_error)?;
+        return super::sync::verify_url(url, &key);
+    }
     // A .relais file is checked as the folder it unpacks to, with the same limits as
     // an import, in a temp folder removed afterwards.
     let unpacked = if kit::archive::is_archive(&args.path) {

@@ -55,6 +55,10 @@ pub enum Error {
         key_id: String,
         command: String,
     },
+    #[error(
+        "checking the kit at {url} needs the organizer's public key: add --pubkey KEY_OR_FILE."
+    )]
+    PubkeyNeeded { url: String },
     #[error(transparent)]
     Remote(#[from] crate::kit::remote::Error),
     #[error("cannot write to standard output: {0}")]

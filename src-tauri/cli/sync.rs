@@ -9,6 +9,7 @@ use clap::Args;
 use super::{Cli, Error};
 use crate::db::Store;
 use crate::kit::remote::{self, Progress, SyncOptions, SyncOutcome, SyncReport};
+use crate::kit::signature::PublicKey;
 use crate::kit::{ImportOutcome, Trust};
 use crate::render::Limits;
 
@@ -57,6 +58,54 @@ pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(),
         return Ok(());
     }
     print_report(&report)
+}
+
+/// `relais kit verify https://… --pubkey KEY`: the kit is synced into a throwaway data
+/// folder, which runs every check an import runs (signature with `key` first, then
+/// every file's size, SHA-256 and pixels), and nothing of it is kept.
+pub fn verify_url(url: &str, key: &PublicKey) -> Result<(), Error> {
+    let scratch = tempfile::Builder::new()
+        .prefix("relais-verify-")
+        .tempdir()
+        .map_err(|source| crate::kit::Error::Staging {
+            path: std::env::temp_dir(),
+            source,
+        })?;
+    let store = Mutex::new(Store::open(scratch.path())?);
+    let bar = ProgressLine::new();
+    let report = runtime()?.block_on(remote::sync(
+        &store,
+        url,
+        &Trust::Pinned(key.clone()),
+        crate::clock::now_unix(),
+        &Limits::default(),
+        &|progress| bar.show(url, progress),
+    ));
+    bar.finish();
+    let report = report?;
+    let SyncOutcome::Imported(import) = &report.outcome else {
+        // A fresh folder has no ETag to send, so the server cannot answer "not modified".
+        return Ok(());
+    };
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "ok  signature: kit.json signed by key {}, trusted comment \"kit={} version={}\"",
+        import.key_id, import.kit_id, import.version
+    )?;
+    writeln!(
+        out,
+        "ok  {} files ({}) downloaded from {}: sizes, SHA-256 and dimensions match kit.json",
+        report.files_fetched,
+        megabytes(report.bytes_fetched),
+        report.url
+    )?;
+    writeln!(
+        out,
+        "verified: kit `{}` version {}, {} assets",
+        import.kit_id, import.version, import.assets
+    )?;
+    Ok(())
 }
 
 /// `relais kit update [ID]`. Every kit is tried; the command fails if any kit failed.

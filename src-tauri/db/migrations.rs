@@ -31,10 +31,10 @@ const MIGRATIONS: &[&str] = &[
         entry TEXT NOT NULL,
         PRIMARY KEY (kit_id, id)
     ) STRICT;",
-    // K1: signed kits. The organizer key pinned per kit id (kept apart from `kit` so the
+    // 2: signed kits. The organizer key pinned per kit id (kept apart from `kit` so the
     // pin is written in the same transaction as the kit but read before any file), the
     // kit's validity, and an index for the thumbnail cache. Where a kit is synced from
-    // is `kit_source`, next migration.
+    // is `kit_source` (4).
     "CREATE TABLE kit_key (
         kit_id TEXT PRIMARY KEY,
         public_key TEXT NOT NULL,
@@ -45,7 +45,7 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE kit ADD COLUMN valid_from TEXT;
     ALTER TABLE kit ADD COLUMN expires_at TEXT;
     CREATE INDEX asset_sha256 ON asset (sha256);",
-    // The editor's drafts: one remix per asset, restored after a restart. No foreign key
+    // 3: the editor's drafts: one remix per asset, restored after a restart. No foreign key
     // to `asset`: a kit update replaces asset rows and must not erase volunteers' work.
     "CREATE TABLE draft (
         kit_id TEXT NOT NULL,
@@ -55,7 +55,7 @@ const MIGRATIONS: &[&str] = &[
         updated_at INTEGER NOT NULL,
         PRIMARY KEY (kit_id, asset_id)
     ) STRICT;",
-    // kit_source: where a kit is synced from over HTTPS, the server's ETag for the
+    // 4: kit_source, where a kit is synced from over HTTPS, the server's ETag for the
     // kit.json last imported (for conditional requests) and when it was last checked.
     "CREATE TABLE kit_source (
         kit_id TEXT PRIMARY KEY REFERENCES kit(id) ON DELETE CASCADE,

@@ -11,7 +11,8 @@ pub struct IpcError {
     pub inspection: Option<TrustRequest>,
 }
 
-/// A kit seen for the first time over HTTPS, verified against the key it carries.
+/// A kit seen for the first time over HTTPS, its signature checked with the key its
+/// kit.json carries (which is what the volunteer is asked to confirm).
 #[derive(Debug, Serialize)]
 pub struct TrustRequest {
     kit_id: String,

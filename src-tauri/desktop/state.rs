@@ -48,7 +48,7 @@ impl AppState {
     }
 
     /// The store's lock itself, for library code that locks only around its database
-    /// work (K2's sync holds it while importing, not while downloading).
+    /// work (kit sync holds it while importing, not while downloading).
     pub fn store_mutex(&self) -> &Mutex<Store> {
         &self.store
     }

@@ -318,7 +318,7 @@ pub(crate) fn read_listed(
     let reader = open_listed(folder, file)?;
     let mut bytes = Vec::new();
     reader
-        .take(size + 1)
+        .take(size.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(|source| Error::FileRead {
             file: file.to_owned(),

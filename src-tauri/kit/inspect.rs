@@ -94,7 +94,10 @@ pub fn inspect(path: &Path, store: &Store, _limits: &Limits) -> Result<Inspectio
         pinned,
         installed_version: installed_version.map(|version| version as u64),
         assets: shown.clone().count(),
-        bytes: shown.map(|asset| asset.size).sum::<u64>()
-            + manifest.fonts.iter().map(|font| font.size).sum::<u64>(),
+        // Sizes are bounded by validation; saturate anyway rather than trust a sum.
+        bytes: shown
+            .map(|asset| asset.size)
+            .chain(manifest.fonts.iter().map(|font| font.size))
+            .fold(0u64, u64::saturating_add),
     })
 }

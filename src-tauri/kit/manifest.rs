@@ -116,6 +116,14 @@ pub struct FontEntry {
     pub family: String,
 }
 
+/// One file of a kit as kit.json lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListedFile<'a> {
+    pub file: &'a str,
+    pub size: u64,
+    pub sha256: &'a str,
+}
+
 /// A caption style the organizer named, for zones to refer to by `style_id`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NamedStyle {
@@ -241,6 +249,7 @@ impl Manifest {
         if self.version == 0 {
             return Err(field("version".into(), "must be 1 or more"));
         }
+        super::text_rules::check_title(&self.title)?;
         if self.publisher.trim().is_empty() {
             return Err(field("publisher".into(), "must not be empty"));
         }
@@ -296,6 +305,7 @@ impl Manifest {
                 return Err(field(at("id"), "is used by two assets"));
             }
             file_fields(&asset.file, &asset.sha256, asset.size, &at)?;
+            super::text_rules::check_asset(index, asset)?;
             if asset.width == 0 || asset.height == 0 {
                 return Err(field(at("width"), "width and height must be at least 1"));
             }
@@ -330,6 +340,30 @@ impl Manifest {
             }
         }
         Ok(())
+    }
+
+    /// The files an import reads, each once: the kit's fonts and the assets the
+    /// organizer has not withdrawn (a withdrawn asset's file is never fetched).
+    pub fn listed_files(&self) -> Vec<ListedFile<'_>> {
+        let mut seen = HashSet::new();
+        let fonts = self.fonts.iter().map(|font| ListedFile {
+            file: &font.file,
+            size: font.size,
+            sha256: &font.sha256,
+        });
+        let assets = self
+            .assets
+            .iter()
+            .filter(|asset| asset.retracted.is_none())
+            .map(|asset| ListedFile {
+                file: &asset.file,
+                size: asset.size,
+                sha256: &asset.sha256,
+            });
+        fonts
+            .chain(assets)
+            .filter(|listed| seen.insert(listed.file))
+            .collect()
     }
 
     /// The named style `id`, if the kit declares it.
@@ -394,8 +428,18 @@ fn file_fields(
     if size == 0 {
         return Err(field("size", "a kit file cannot be empty"));
     }
+    // Reads are bounded by the declared size, so the declared size is bounded too.
+    if size > MAX_FILE_BYTES {
+        return Err(field(
+            "size",
+            "is over the 200 MiB Relais reads for one kit file",
+        ));
+    }
     Ok(())
 }
+
+/// The most a kit file may weigh, the same bound the decoder puts on an image file.
+const MAX_FILE_BYTES: u64 = 200 * 1024 * 1024;
 
 fn is_identifier(value: &str) -> bool {
     (1..=64).contains(&value.len())

@@ -15,6 +15,7 @@ pub mod remote;
 pub mod signature;
 pub mod source;
 pub mod subscribe;
+mod text_rules;
 mod thumbnail;
 mod trust;
 mod verify;
@@ -30,8 +31,8 @@ pub use library::{
     AssetSummary, Availability, KitSummary,
 };
 pub use manifest::{
-    AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,
-    NamedStyle, Retraction, FORMAT_MAJOR,
+    AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, ListedFile, Localized, LocalizedList,
+    Manifest, NamedStyle, Retraction, FORMAT_MAJOR,
 };
 pub use signature::{KeyId, PublicKey};
 pub use trust::{authenticate, pinned_key, PinState, Trust};

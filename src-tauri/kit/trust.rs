@@ -98,12 +98,17 @@ pub fn authenticate(
                 embedded
             }
             Trust::KnownOnly => {
+                // What the volunteer is asked to confirm must at least be what the
+                // kit's own key signed: check that before asking.
+                if let Some(embedded) = embedded_key(manifest)? {
+                    signature.verify(&embedded, manifest_bytes, manifest)?;
+                }
                 return Err(Error::NotTrusted {
                     kit: manifest.id.clone(),
                     version: manifest.version,
                     publisher: manifest.publisher.clone(),
                     key_id: signature.key_id(),
-                })
+                });
             }
         },
     };

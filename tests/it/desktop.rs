@@ -148,7 +148,7 @@ fn the_app_sets_up_with_the_demo_kit_and_answers_its_commands_through_the_capabi
     );
 }
 
-/// The editor's payload: R1's `Remix` shape with two layers, the second one partial
+/// The editor's payload: the `Remix` shape with two layers, the second one partial
 /// (style left to its defaults).
 fn two_layers() -> serde_json::Value {
     serde_json::json!({"layers": [

@@ -56,12 +56,36 @@ impl Organizer {
         assets: &[(&str, [u8; 4])],
         retracted: &[&str],
     ) -> PathBuf {
+        self.build_full(version, assets, retracted, false)
+    }
+
+    /// Like `build`, shipping a font (one of Relais's own OFL fonts) with the kit.
+    fn build_with_font(&self, version: u64, assets: &[(&str, [u8; 4])]) -> PathBuf {
+        self.build_full(version, assets, &[], true)
+    }
+
+    fn build_full(
+        &self,
+        version: u64,
+        assets: &[(&str, [u8; 4])],
+        retracted: &[&str],
+        font: bool,
+    ) -> PathBuf {
         let src = self.dir.path().join(format!("src-{version}"));
         std::fs::create_dir_all(&src).unwrap();
         let mut toml = format!(
             "id = \"{KIT_ID}\"\npublisher = \"Comité\"\nversion = {version}\n\
              title = {{ fr = \"Législatives\", en = \"General election\" }}\n"
         );
+        if font {
+            std::fs::create_dir_all(src.join("fonts")).unwrap();
+            std::fs::copy(
+                Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/render/fonts/Inter-Bold.otf"),
+                src.join("fonts/Inter-Bold.otf"),
+            )
+            .unwrap();
+            toml.push_str("\n[[fonts]]\nfile = \"fonts/Inter-Bold.otf\"\nfamily = \"Inter\"\n");
+        }
         for (id, colour) in assets {
             std::fs::write(src.join(format!("{id}.png")), poster(*colour)).unwrap();
             toml.push_str(&format!(
@@ -159,16 +183,26 @@ fn free_port() -> u16 {
         .port()
 }
 
+/// Copies `from` into `to`, subfolders (a kit's `fonts/`) included.
+fn copy_folder(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
 /// Copies a built kit into `served` (replacing what was there) and gives kit.json a
 /// distinct modification time: nginx's ETag is made of mtime and size, and two builds
 /// in the same second could otherwise share one.
 fn publish(kit: &Path, served: &Path, version: u64) {
     let _ = std::fs::remove_dir_all(served);
-    std::fs::create_dir_all(served).unwrap();
-    for entry in std::fs::read_dir(kit).unwrap() {
-        let entry = entry.unwrap();
-        std::fs::copy(entry.path(), served.join(entry.file_name())).unwrap();
-    }
+    copy_folder(kit, served);
     let manifest = std::fs::File::options()
         .write(true)
         .open(served.join("kit.json"))
@@ -1326,4 +1360,53 @@ async fn a_listed_file_missing_on_the_server_is_named_in_the_error() {
         "got {error:?}"
     );
     assert!(installed_versions(&store).is_empty());
+}
+
+#[tokio::test]
+async fn a_kit_shipping_a_font_syncs_with_its_font_file() {
+    let organizer = Organizer::new();
+    let kit = organizer.build_with_font(1, &[("affiche", [200, 30, 30, 255])]);
+    let nginx = Nginx::start();
+    publish(&kit, &nginx.served(), 1);
+    let data = TempDir::new().unwrap();
+    let store = open_store(data.path());
+
+    let report = remote::sync(
+        &store,
+        &nginx.url(),
+        &Trust::Pinned(organizer.public_key()),
+        NOW,
+        &Limits::default(),
+        &no_progress,
+    )
+    .await
+    .expect("a kit with a font should sync like any other");
+
+    assert_eq!(
+        report.files_fetched, 2,
+        "the font is downloaded along with the poster"
+    );
+    assert!(
+        nginx
+            .requests()
+            .iter()
+            .any(|(path, status)| path.ends_with("fonts/Inter-Bold.otf") && *status == 200),
+        "the font file was requested from the server"
+    );
+}
+
+#[test]
+fn a_password_in_a_kit_address_is_never_repeated_in_the_error() {
+    for address in [
+        "http://alice:hunter2@kits.example.org/k/",
+        "https://alice:hunter2@kits.example.org/k/",
+        "ftp://alice:hunter2@kits.example.org/k/",
+        "https://alice:hunter2@[bad/k/",
+    ] {
+        let error = remote::KitUrl::parse(address).expect_err("an address with a password");
+        assert!(
+            !error.to_string().contains("hunter2") && !format!("{error:?}").contains("hunter2"),
+            "the password must not appear in: {error}"
+        );
+    }
 }

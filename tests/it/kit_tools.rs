@@ -983,3 +983,18 @@ fn build_refuses_a_date_without_a_time_zone_naming_the_field() {
         &["assets[0].expires_at", "RFC 3339"],
     );
 }
+
+#[test]
+fn build_refuses_an_alt_text_too_long_for_some_network_naming_the_field_and_the_limit() {
+    let organizer = Organizer::new();
+    // Discord's 1024 characters are the strictest limit on image descriptions.
+    let long = "é".repeat(1025);
+    let toml = kit_toml(2).replace("Visuel carré jaune.", &long);
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    let (secret, _) = organizer.keygen("keys");
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "an image description longer than every network accepts",
+        &["assets[0].alt.fr", "1025 characters", "at most 1024"],
+    );
+}

@@ -9,7 +9,7 @@ use crate::kit::remote::{self, Progress, SyncOptions, SyncReport};
 use crate::kit::subscribe::SubscribeLink;
 use crate::kit::{self, ImportReport, Inspection, KeyId, PublicKey, Trust};
 
-/// The event the Kits view listens to; the payload is K2's `Progress`.
+/// The event the Kits view listens to; the payload is a sync's `Progress`.
 pub const PROGRESS_EVENT: &str = "kit-progress";
 
 /// Reads and verifies a kit file or folder without installing it, for the trust dialog.

@@ -17,15 +17,16 @@ impl KitUrl {
     pub fn parse(text: &str) -> Result<Self, Error> {
         let text = text.trim();
         let mut url = Url::parse(text).map_err(|error| Error::UrlInvalid {
-            url: text.to_owned(),
+            url: without_user_info(text),
             detail: error.to_string(),
         })?;
-        check_allowed(&url)?;
+        // Before anything that could repeat the address in a message or a log.
         if !url.username().is_empty() || url.password().is_some() {
             return Err(Error::UrlCredentials {
                 url: format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
             });
         }
+        check_allowed(&url)?;
         url.set_fragment(None);
         url.set_query(None);
         let path = url.path().to_owned();
@@ -67,16 +68,33 @@ impl std::fmt::Display for KitUrl {
 /// https anywhere; plain http only to loopback, where nothing travels on a network.
 /// Also applied to every redirect, so a server cannot downgrade the connection.
 pub(crate) fn check_allowed(url: &Url) -> Result<(), Error> {
+    // A redirect may carry a user name and password: never repeat them.
+    let mut shown = url.clone();
+    let _ = shown.set_username("");
+    let _ = shown.set_password(None);
     match url.scheme() {
         "https" => Ok(()),
         "http" if is_loopback(url) => Ok(()),
         "http" => Err(Error::NotHttps {
-            url: url.as_str().to_owned(),
+            url: shown.as_str().to_owned(),
         }),
         scheme => Err(Error::UrlInvalid {
-            url: url.as_str().to_owned(),
+            url: shown.as_str().to_owned(),
             detail: format!("`{scheme}:` is not a web address; kits are fetched over https://"),
         }),
+    }
+}
+
+/// `text` with anything between `://` and an `@` before the path removed, for messages
+/// about an address that does not even parse.
+fn without_user_info(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => text.to_owned(),
     }
 }
 

@@ -12,22 +12,22 @@ use super::address::KitUrl;
 use super::http::{common_status, Http};
 use super::progress::Tally;
 use super::Error;
-use crate::kit::{AssetEntry, BlobStore};
+use crate::kit::{BlobStore, ListedFile};
 
 pub(crate) async fn fetch_blob(
     http: &Http,
     blobs: &BlobStore,
     base: &KitUrl,
-    entry: &AssetEntry,
+    entry: ListedFile<'_>,
     tally: &Tally<'_>,
 ) -> Result<(), Error> {
-    let url = base.file(&entry.file);
+    let url = base.file(entry.file);
     let tampered = || Error::Tampered {
-        file: entry.file.clone(),
+        file: entry.file.to_owned(),
         url: url.as_str().to_owned(),
     };
     // The manifest was validated, so its hash always names a path in the store.
-    let path = blobs.path(&entry.sha256).ok_or_else(tampered)?;
+    let path = blobs.path(entry.sha256).ok_or_else(tampered)?;
     let folder = path.parent().unwrap_or(Path::new("."));
     let write_error = |source| Error::Write {
         path: folder.to_path_buf(),
@@ -36,7 +36,7 @@ pub(crate) async fn fetch_blob(
     let mut response = http.get(&url, None).await?;
     if response.status() == StatusCode::NOT_FOUND {
         return Err(Error::FileNotFound {
-            file: entry.file.clone(),
+            file: entry.file.to_owned(),
             url: url.as_str().to_owned(),
         });
     }

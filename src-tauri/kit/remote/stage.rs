@@ -39,13 +39,13 @@ pub(crate) fn stage(
     std::fs::write(&manifest_path, manifest_bytes).map_err(write_error(&manifest_path))?;
     let signature_path = dir.path().join(SIGNATURE_FILE);
     std::fs::write(&signature_path, signature_text).map_err(write_error(&signature_path))?;
-    for entry in &manifest.assets {
+    for entry in manifest.listed_files() {
         // File paths were validated by Manifest::parse: relative, no `..`.
-        let target = dir.path().join(&entry.file);
+        let target = dir.path().join(entry.file);
         if let Some(folder) = target.parent() {
             std::fs::create_dir_all(folder).map_err(write_error(folder))?;
         }
-        let Some(blob) = blobs.path(&entry.sha256) else {
+        let Some(blob) = blobs.path(entry.sha256) else {
             continue;
         };
         if target.exists() {

@@ -19,7 +19,7 @@ use super::Error;
 use crate::db::Store;
 use crate::kit::signature::{Signature, SIGNATURE_FILE};
 use crate::kit::{
-    authenticate, import_folder, pinned_key, AssetEntry, ImportReport, Manifest, Trust,
+    authenticate, import_folder, pinned_key, ImportReport, ListedFile, Manifest, Trust,
     MANIFEST_FILE,
 };
 use crate::render::Limits;
@@ -215,14 +215,16 @@ pub async fn sync_with(
     let missing = missing_blobs(&manifest, &blobs);
     let tally = Tally::new(
         missing.len() as u64,
-        missing.iter().map(|entry| entry.size).sum(),
+        missing
+            .iter()
+            .fold(0u64, |sum, entry| sum.saturating_add(entry.size)),
         progress,
     );
     // Futures built up front (they do nothing until polled): a stream mapped through a
     // closure over borrowed entries would not be provably Send.
     let pending: Vec<_> = missing
         .iter()
-        .map(|entry| fetch_blob(&http, &blobs, &base, entry, &tally))
+        .map(|entry| fetch_blob(&http, &blobs, &base, *entry, &tally))
         .collect();
     let mut downloads = stream::iter(pending).buffer_unordered(options.parallel.max(1));
     // The first failure drops the downloads still running (their temporary files go
@@ -233,25 +235,29 @@ pub async fn sync_with(
     drop(downloads);
     let fetched = tally.snapshot();
 
-    let mut store = lock(store)?;
-    let staged = stage(
-        &data_root,
-        &blobs,
-        &manifest,
-        &manifest_bytes,
-        &signature_text,
-    )?;
-    let report = import_folder(&mut store, staged.path(), trust, now_unix, limits)?;
-    drop(staged);
-    source::record(
-        store.conn(),
-        &KitSource {
-            kit_id: manifest.id.clone(),
-            url: base.as_str().to_owned(),
-            etag: new_etag,
-            last_checked: now_unix,
-        },
-    )?;
+    // Decoding, hashing and fsync take seconds on a big kit: off the async workers.
+    let report = blocking(|| -> Result<ImportReport, Error> {
+        let mut store = lock(store)?;
+        let staged = stage(
+            &data_root,
+            &blobs,
+            &manifest,
+            &manifest_bytes,
+            &signature_text,
+        )?;
+        let report = import_folder(&mut store, staged.path(), trust, now_unix, limits)?;
+        drop(staged);
+        source::record(
+            store.conn(),
+            &KitSource {
+                kit_id: manifest.id.clone(),
+                url: base.as_str().to_owned(),
+                etag: new_etag,
+                last_checked: now_unix,
+            },
+        )?;
+        Ok(report)
+    })?;
     Ok(SyncReport {
         kit_id: manifest.id,
         url: base.as_str().to_owned(),
@@ -326,6 +332,17 @@ pub async fn update_kit(
     .await
 }
 
+/// Runs blocking work without stalling the other tasks of a multi-threaded runtime (the
+/// app's); on a single-threaded one (the CLI's) nothing else is waiting anyway.
+fn blocking<T>(work: impl FnOnce() -> T) -> T {
+    match tokio::runtime::Handle::try_current() {
+        Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+            tokio::task::block_in_place(work)
+        }
+        _ => work(),
+    }
+}
+
 fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, Error> {
     store.lock().map_err(|_| Error::StoreUnavailable)
 }
@@ -364,11 +381,11 @@ fn refuse_other_key(
 }
 
 /// Listed files whose blob is not in the store yet, each hash once.
-fn missing_blobs<'a>(manifest: &'a Manifest, blobs: &crate::kit::BlobStore) -> Vec<&'a AssetEntry> {
+fn missing_blobs<'a>(manifest: &'a Manifest, blobs: &crate::kit::BlobStore) -> Vec<ListedFile<'a>> {
     let mut seen = HashSet::new();
     manifest
-        .assets
-        .iter()
-        .filter(|entry| seen.insert(entry.sha256.as_str()) && !blobs.contains(&entry.sha256))
+        .listed_files()
+        .into_iter()
+        .filter(|listed| seen.insert(listed.sha256) && !blobs.contains(listed.sha256))
         .collect()
 }
