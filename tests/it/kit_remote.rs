@@ -724,6 +724,61 @@ async fn the_command_line_imports_a_kit_from_its_address() {
     );
 }
 
+#[test]
+fn relais_kit_verify_checks_a_published_kit_by_its_address_and_needs_the_key() {
+    let organizer = Organizer::new();
+    let kit = organizer.build(1, &[("affiche", [200, 30, 30, 255])]);
+    let nginx = Nginx::start();
+    publish(&kit, &nginx.served(), 1);
+    let relais = env!("CARGO_BIN_EXE_relais");
+    let scratch = TempDir::new().unwrap();
+
+    let verified = Command::new(relais)
+        .env("RELAIS_DATA_DIR", scratch.path())
+        .args(["kit", "verify", &nginx.url(), "--pubkey"])
+        .arg(organizer.public_key().to_base64())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&verified.stdout);
+    assert!(
+        verified.status.success(),
+        "verify should pass: {verified:?}"
+    );
+    assert!(
+        stdout.contains("ok  signature") && stdout.contains("verified: kit"),
+        "says what it checked: {stdout}"
+    );
+
+    let other = Organizer::new().public_key().to_base64();
+    let refused = Command::new(relais)
+        .env("RELAIS_DATA_DIR", scratch.path())
+        .args(["kit", "verify", &nginx.url(), "--pubkey", &other])
+        .output()
+        .unwrap();
+    assert!(
+        !refused.status.success(),
+        "another organizer's key must fail"
+    );
+
+    let keyless = Command::new(relais)
+        .env("RELAIS_DATA_DIR", scratch.path())
+        .args(["kit", "verify", &nginx.url()])
+        .output()
+        .unwrap();
+    assert!(
+        !keyless.status.success(),
+        "a web kit is not verified without a key"
+    );
+    assert!(
+        String::from_utf8_lossy(&keyless.stderr).contains("--pubkey"),
+        "says how to give the key: {keyless:?}"
+    );
+    assert!(
+        std::fs::read_dir(scratch.path()).map_or(true, |mut entries| entries.next().is_none()),
+        "verify keeps nothing in the data folder"
+    );
+}
+
 // ---- Failures a healthy static server cannot produce: a scripted server. ----
 
 #[derive(Clone)]
