@@ -188,6 +188,18 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
         writeln!(out)?;
         return Ok(());
     }
+    let signed = format!("signed by key {}", report.key_id);
+    write_import(&mut out, &report, &signed)?;
+    Ok(())
+}
+
+/// What an import did, as `relais kit import` and `relais kit update` print it: one line
+/// ending with `detail`, then each asset the organizer withdrew and why.
+pub(super) fn write_import(
+    out: &mut impl Write,
+    report: &kit::ImportReport,
+    detail: &str,
+) -> std::io::Result<()> {
     let what = match report.outcome {
         kit::ImportOutcome::Installed => "installed".to_owned(),
         kit::ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
@@ -195,8 +207,8 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
     };
     writeln!(
         out,
-        "kit `{}` version {} {what}: {} assets, signed by key {}",
-        report.kit_id, report.version, report.assets, report.key_id
+        "kit `{}` version {} {what}: {} assets, {detail}",
+        report.kit_id, report.version, report.assets
     )?;
     for retracted in &report.retracted {
         writeln!(

@@ -10,7 +10,7 @@ use super::{Cli, Error};
 use crate::db::Store;
 use crate::kit::remote::{self, Progress, SyncOptions, SyncOutcome, SyncReport};
 use crate::kit::signature::PublicKey;
-use crate::kit::{ImportOutcome, Trust};
+use crate::kit::Trust;
 use crate::render::Limits;
 
 #[derive(Debug, Args)]
@@ -172,29 +172,12 @@ fn print_report(report: &SyncReport) -> Result<(), Error> {
             writeln!(out, "kit `{}`: up to date ({})", report.kit_id, report.url)?
         }
         SyncOutcome::Imported(import) => {
-            let what = match import.outcome {
-                ImportOutcome::Installed => "installed".to_owned(),
-                ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
-                ImportOutcome::Unchanged => "already installed".to_owned(),
-            };
-            writeln!(
-                out,
-                "kit `{}` version {} {what}: {} assets, {} files downloaded ({})",
-                import.kit_id,
-                import.version,
-                import.assets,
+            let downloaded = format!(
+                "{} files downloaded ({})",
                 report.files_fetched,
                 megabytes(report.bytes_fetched)
-            )?;
-            for retracted in &import.retracted {
-                writeln!(
-                    out,
-                    "withdrawn by the organizer: {} ({}): {}",
-                    retracted.title.get("fr"),
-                    retracted.asset_id,
-                    retracted.reason.get("fr")
-                )?;
-            }
+            );
+            super::kit::write_import(&mut out, import, &downloaded)?;
         }
     }
     Ok(())
