@@ -14,7 +14,8 @@ use super::{thumbnail, Error, MANIFEST_FILE};
 use crate::db::Store;
 use crate::render::{self, Limits};
 
-const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
+/// kit.json is a list of files and texts; anything larger is not one.
+pub(crate) const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(

@@ -22,7 +22,7 @@ pub const SECRET_KEY_FILE: &str = "relais-kit.key";
 pub const PUBLIC_KEY_FILE: &str = "relais-kit.pub";
 
 /// A signature file is four short lines; anything much larger is not one.
-const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
 /// Same bound for key files, which are two short lines.
 const MAX_KEY_BYTES: u64 = 64 * 1024;
 

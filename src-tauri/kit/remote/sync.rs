@@ -17,16 +17,14 @@ use super::source::{self, KitSource};
 use super::stage::stage;
 use super::Error;
 use crate::db::Store;
-use crate::kit::signature::{Signature, SIGNATURE_FILE};
+use crate::kit::import::MAX_MANIFEST_BYTES;
+use crate::kit::signature::{Signature, MAX_SIGNATURE_BYTES, SIGNATURE_FILE};
 use crate::kit::{
     authenticate, import_folder, pinned_key, ImportReport, ListedFile, Manifest, Trust,
     MANIFEST_FILE,
 };
 use crate::render::Limits;
 
-/// kit.json is text listing files; a few MiB is already absurd.
-const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
-const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
 /// An ETag longer than this is not kept (and so never sent back).
 const MAX_ETAG_CHARS: usize = 512;
 
