@@ -69,11 +69,14 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
         ...fact(t("trust.fingerprint"), groupFingerprint(kit.key_id) || "—", "fingerprint"),
         ...fact(t("trust.version"), String(kit.version ?? "—")),
         ...fact(t("trust.assets"), String(kit.assets ?? "—")),
-        ...fact(
+      );
+      // Only kits with a web address are ever checked for new versions.
+      if (kit.source_url) {
+        dl.append(...fact(
           t("kits.lastCheck"),
           kit.last_checked ? formatDate(kit.last_checked * 1000) : t("kits.lastCheck.never"),
-        ),
-      );
+        ));
+      }
       if (kit.expires_at) dl.append(...fact(t("kits.expires"), formatDate(kit.expires_at)));
       if (kit.source_url) dl.append(...fact(t("kits.source"), kit.source_url, "kit-url"));
       const actions = document.createElement("div");
@@ -237,7 +240,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
       const outcome = String(report.outcome ?? "installed").toLowerCase();
       if (outcome === "unchanged") nodes.push(paragraph(t("kits.result.unchanged", { kit: name, version: report.version })));
       else if (outcome === "updated") nodes.push(paragraph(t("kits.result.updated", { kit: name, version: report.version, previous: report.previous_version ?? "?" })));
-      else nodes.push(paragraph(t("kits.result.installed", { kit: name, version: report.version, count: report.assets ?? 0 })));
+      else nodes.push(paragraph(tn("kits.result.installed", report.assets ?? 0, { kit: name, version: report.version })));
       const retracted = Array.isArray(report.retracted) ? report.retracted : [];
       if (retracted.length) {
         nodes.push(paragraph(tn("kits.result.retracted", retracted.length), "warning"));
