@@ -398,37 +398,7 @@ fn measure_and_copy(
     limits: &Limits,
 ) -> Result<(), Error> {
     let at = |name: &str| format!("assets[{index}].{name}");
-    let path = source_dir.join(&entry.file);
-    if !path.is_file() {
-        return Err(field(
-            &at("file"),
-            format!(
-                "no file `{}` in {}; the asset files must sit in the source folder next to kit.toml",
-                entry.file,
-                source_dir.display()
-            ),
-        ));
-    }
-    let file = std::fs::File::open(&path).map_err(|source| Error::AssetRead {
-        path: path.clone(),
-        source,
-    })?;
-    let mut bytes = Vec::new();
-    file.take(limits.max_file_bytes + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::AssetRead {
-            path: path.clone(),
-            source,
-        })?;
-    if bytes.len() as u64 > limits.max_file_bytes {
-        return Err(field(
-            &at("file"),
-            format!(
-                "`{}` is larger than {} bytes, more than Relais imports",
-                entry.file, limits.max_file_bytes
-            ),
-        ));
-    }
+    let bytes = read_listed_source(source_dir, &entry.file, &at("file"), limits)?;
     let image_error = |source| Error::Image {
         field: at("file"),
         source,
@@ -488,20 +458,7 @@ fn measure_font(
     limits: &Limits,
 ) -> Result<(), Error> {
     let at = |name: &str| format!("fonts[{index}].{name}");
-    let path = source_dir.join(&font.file);
-    if !path.is_file() {
-        return Err(field(
-            &at("file"),
-            format!("no file `{}` in {}", font.file, source_dir.display()),
-        ));
-    }
-    let mut bytes = Vec::new();
-    std::fs::File::open(&path)
-        .and_then(|file| file.take(limits.max_file_bytes + 1).read_to_end(&mut bytes))
-        .map_err(|source| Error::AssetRead {
-            path: path.clone(),
-            source,
-        })?;
+    let bytes = read_listed_source(source_dir, &font.file, &at("file"), limits)?;
     if swash::FontRef::from_index(&bytes, 0).is_none() {
         return Err(field(
             &at("file"),
@@ -518,6 +475,47 @@ fn measure_font(
         })?;
     }
     write(&target, &bytes)
+}
+
+/// Reads a file kit.toml lists from the source folder, refusing a missing file and one
+/// over the size Relais imports (rather than keeping a truncated copy).
+fn read_listed_source(
+    source_dir: &Path,
+    file: &str,
+    field_name: &str,
+    limits: &Limits,
+) -> Result<Vec<u8>, Error> {
+    let path = source_dir.join(file);
+    if !path.is_file() {
+        return Err(field(
+            field_name,
+            format!(
+                "no file `{file}` in {}; the kit's files must sit in the source folder next to kit.toml",
+                source_dir.display()
+            ),
+        ));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(&path)
+        .and_then(|handle| {
+            handle
+                .take(limits.max_file_bytes + 1)
+                .read_to_end(&mut bytes)
+        })
+        .map_err(|source| Error::AssetRead {
+            path: path.clone(),
+            source,
+        })?;
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return Err(field(
+            field_name,
+            format!(
+                "`{file}` is larger than {} bytes, more than Relais imports",
+                limits.max_file_bytes
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// Refuses anything but a missing or empty folder at `out_dir` (or a missing file for

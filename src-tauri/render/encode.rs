@@ -122,12 +122,14 @@ fn is_opaque(image: &RgbaImage) -> bool {
 fn flatten_on_white(image: &RgbaImage) -> RgbImage {
     RgbImage::from_fn(image.width(), image.height(), |x, y| {
         let [r, g, b, a] = image.get_pixel(x, y).0;
-        let blend = |c: u8| -> u8 {
-            let a = u32::from(a);
-            ((u32::from(c) * a + 255 * (255 - a) + 127) / 255) as u8
-        };
-        image::Rgb([blend(r), blend(g), blend(b)])
+        image::Rgb([over_white(r, a), over_white(g, a), over_white(b, a)])
     })
+}
+
+/// One straight-alpha channel composited onto white, rounded.
+pub(crate) fn over_white(channel: u8, alpha: u8) -> u8 {
+    let alpha = u32::from(alpha);
+    ((u32::from(channel) * alpha + 255 * (255 - alpha) + 127) / 255) as u8
 }
 
 fn encode_error(format: OutputFormat, error: impl std::fmt::Display) -> Error {

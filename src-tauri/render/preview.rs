@@ -7,6 +7,7 @@ use std::sync::Arc;
 use image::imageops::FilterType;
 use image::RgbaImage;
 
+use super::encode::over_white;
 use super::{Caption, Error, Picture, Remix, Typesetter};
 
 /// Preview JPEG quality: the image is redrawn at every drag step, and at screen size the
@@ -114,9 +115,7 @@ fn flatten_on_white(image: &mut RgbaImage) {
         if a == 255 {
             continue;
         }
-        let over =
-            |c: u8| ((u32::from(c) * u32::from(a) + 255 * (255 - u32::from(a)) + 127) / 255) as u8;
-        pixel.0 = [over(r), over(g), over(b), 255];
+        pixel.0 = [over_white(r, a), over_white(g, a), over_white(b, a), 255];
     }
 }
 

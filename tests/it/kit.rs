@@ -975,3 +975,44 @@ fn unknown_fields_from_a_newer_minor_format_are_ignored() {
         .expect("fields this Relais does not know must not block the kit");
     assert_eq!(report.assets, 6, "every asset should be installed");
 }
+
+#[test]
+fn a_font_over_the_file_size_limit_is_refused_by_the_build_not_kept_truncated() {
+    let signer = Signer::new();
+    let work = TempDir::new().unwrap();
+    let src = work.path().join("src");
+    std::fs::create_dir_all(src.join("fonts")).unwrap();
+    std::fs::write(
+        src.join("affiche.png"),
+        support::png(32, 32, |_, _| [9, 9, 9, 255]),
+    )
+    .unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/render/fonts/Inter-Bold.otf"),
+        src.join("fonts/Inter-Bold.otf"),
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("kit.toml"),
+        "id = \"polices\"\npublisher = \"Comité\"\nversion = 1\n\
+         title = { fr = \"Polices\", en = \"Fonts\" }\n\n\
+         [[fonts]]\nfile = \"fonts/Inter-Bold.otf\"\nfamily = \"Inter\"\n\n\
+         [[assets]]\nid = \"affiche\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
+         title = { fr = \"Affiche\", en = \"Poster\" }\n",
+    )
+    .unwrap();
+    // Inter Bold is far over 10 kB; the poster is under it.
+    let limits = Limits {
+        max_file_bytes: 10_000,
+        ..Limits::default()
+    };
+    let out = work.path().join("out");
+    let error = kit::source::build(&src, &signer.secret, &out, NOW, &limits)
+        .expect_err("a font over the limit must not be built into the kit");
+    let message = error.to_string();
+    assert!(
+        message.contains("fonts[0].file") && message.contains("larger than 10000 bytes"),
+        "names the font and the limit: {message}"
+    );
+    assert!(!out.exists(), "nothing is written for a refused build");
+}
