@@ -325,6 +325,15 @@ impl Typesetter {
         layouts
     }
 
+    /// Every visible layer of the remix drawn at the asset's own size, each on its own
+    /// small pixmap placed in the asset: what the JPEG path composites block by block.
+    pub(crate) fn draw_layers(&mut self, remix: &Remix, width: u32, height: u32) -> Vec<Drawn> {
+        self.layout_remix(remix, width, height)
+            .iter()
+            .filter_map(|layout| self.draw(layout, width, height))
+            .collect()
+    }
+
     /// The captioned picture at full size. For animations the caption layer is drawn
     /// once and composited onto every frame.
     pub fn apply(&mut self, picture: &Picture, caption: &Caption) -> Picture {
@@ -335,11 +344,7 @@ impl Typesetter {
     /// still or onto every frame of an animation.
     pub fn apply_remix(&mut self, picture: &Picture, remix: &Remix) -> Picture {
         let (width, height) = picture.dimensions();
-        let drawn: Vec<Drawn> = self
-            .layout_remix(remix, width, height)
-            .iter()
-            .filter_map(|layout| self.draw(layout, width, height))
-            .collect();
+        let drawn = self.draw_layers(remix, width, height);
         if drawn.is_empty() {
             return picture.clone();
         }

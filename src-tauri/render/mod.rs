@@ -11,6 +11,7 @@ pub mod fit;
 mod fonts;
 mod french;
 pub mod gif;
+mod jpeg;
 mod picture;
 mod preview;
 mod quantize;
@@ -22,6 +23,7 @@ pub use decode::{decode_bytes, decode_file, probe_dimensions, Limits};
 pub use encode::{encode, encode_still, encode_to_file, OutputFormat};
 pub use error::Error;
 pub use french::glue_punctuation;
+pub use jpeg::Unsupported as JpegUnsupported;
 pub use picture::{Frame, Picture, Repeat};
 pub use preview::{fit, Preview, SharedPicture};
 pub use remix::{Layer, Remix, ZoneRule};
@@ -83,7 +85,33 @@ pub fn render_file_as(
         let encoded = gif::caption_animation_streaming(&bytes, &name, Some(&layer), limits)?;
         return encode::write_atomically(output, &encoded);
     }
+    if let (OutputFormat::Jpeg { quality }, image::ImageFormat::Jpeg) = (format, source_format) {
+        match remix_jpeg(typesetter, &bytes, remix, quality, limits) {
+            Ok(encoded) => return encode::write_atomically(output, &encoded),
+            Err(reason) => tracing::debug!(
+                "{name}: through pixels, the coefficient path does not take {reason}"
+            ),
+        }
+    }
     let picture = decode_bytes(&bytes, &name, limits)?;
     let captioned = typesetter.apply_remix(&picture, remix);
     encode_to_file(&captioned, format, output)
+}
+
+/// A JPEG captioned without decoding the blocks the captions do not touch (see
+/// `render/jpeg`). An unsupported or damaged file is refused here and must go through
+/// [`decode_bytes`], which says what is wrong with it.
+pub fn remix_jpeg(
+    typesetter: &mut Typesetter,
+    jpeg: &[u8],
+    remix: &Remix,
+    quality: u8,
+    limits: &Limits,
+) -> Result<Vec<u8>, JpegUnsupported> {
+    let (width, height) = jpeg::dimensions(jpeg)?;
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(JpegUnsupported("an image over the pixel budget"));
+    }
+    let layers = typesetter.draw_layers(remix, width, height);
+    jpeg::recaption(jpeg, &layers, quality)
 }

@@ -6,6 +6,7 @@ mod draft;
 mod encode;
 mod fit;
 mod golden;
+mod jpeg;
 mod kit;
 mod kit_remote;
 mod kit_tools;

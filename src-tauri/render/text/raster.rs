@@ -292,20 +292,42 @@ pub(crate) fn composite(target: &mut image::RgbaImage, drawn: &Drawn) {
 
 /// Source-over of premultiplied `layer` placed at (`left`, `top`) in `target`.
 pub(crate) fn composite_at(target: &mut image::RgbaImage, layer: &Pixmap, left: u32, top: u32) {
-    let (width, height) = target.dimensions();
-    let (pw, ph) = (layer.width(), layer.height());
-    let x1 = left.saturating_add(pw).min(width);
-    let y1 = top.saturating_add(ph).min(height);
+    composite_shifted(target, layer, i64::from(left), i64::from(top));
+}
+
+/// Source-over of a drawn layer onto `target`, which holds only the window of the asset
+/// whose top-left corner is at (`window_left`, `window_top`): the JPEG path redraws one
+/// strip of blocks at a time.
+pub(crate) fn composite_window(
+    target: &mut image::RgbaImage,
+    window_left: u32,
+    window_top: u32,
+    drawn: &Drawn,
+) {
+    composite_shifted(
+        target,
+        &drawn.pixmap,
+        i64::from(drawn.left) - i64::from(window_left),
+        i64::from(drawn.top) - i64::from(window_top),
+    );
+}
+
+fn composite_shifted(target: &mut image::RgbaImage, layer: &Pixmap, left: i64, top: i64) {
+    let (width, height) = (i64::from(target.width()), i64::from(target.height()));
+    let (pw, ph) = (i64::from(layer.width()), i64::from(layer.height()));
+    let (x0, y0) = (left.max(0), top.max(0));
+    let x1 = (left + pw).min(width);
+    let y1 = (top + ph).min(height);
     let src = layer.pixels();
-    for y in top..y1 {
+    for y in y0..y1 {
         let row = ((y - top) * pw) as usize;
-        for x in left..x1 {
+        for x in x0..x1 {
             let s = src[row + (x - left) as usize];
             let sa = u32::from(s.alpha());
             if sa == 0 {
                 continue;
             }
-            let d = target.get_pixel_mut(x, y);
+            let d = target.get_pixel_mut(x as u32, y as u32);
             let [dr, dg, db, da] = d.0;
             if sa == 255 {
                 d.0 = [s.red(), s.green(), s.blue(), 255];

@@ -1,0 +1,544 @@
+//! Huffman coding of JPEG's quantized coefficients: reading a baseline scan, and writing
+//! one with tables built for the image (annex K.2), so no fixed table wastes bits.
+
+use super::Unsupported;
+
+/// Bits of the lookup that decodes most codes in one step.
+const FAST_BITS: u32 = 9;
+
+/// A Huffman table as a DHT segment carries it.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Spec {
+    /// How many codes have each length 1..=16.
+    pub counts: [u8; 16],
+    /// The symbols, shortest codes first.
+    pub symbols: Vec<u8>,
+}
+
+pub(super) struct DecodeTable {
+    /// (length << 8 | symbol) for codes of at most FAST_BITS bits, 0 otherwise.
+    fast: Vec<u16>,
+    /// Largest code of each length (index 1..=16), -1 when none.
+    max_code: [i32; 17],
+    /// Offset from a code of each length to its symbol's index.
+    offset: [i32; 17],
+    symbols: Vec<u8>,
+}
+
+impl DecodeTable {
+    pub fn new(spec: &Spec) -> Result<Self, Unsupported> {
+        let total: usize = spec.counts.iter().map(|&c| usize::from(c)).sum();
+        if total == 0 || total > 256 || total != spec.symbols.len() {
+            return Err(Unsupported("a Huffman table is malformed"));
+        }
+        let mut fast = vec![0u16; 1 << FAST_BITS];
+        let mut max_code = [-1i32; 17];
+        let mut offset = [0i32; 17];
+        let mut code = 0i32;
+        let mut index = 0usize;
+        for length in 1..=16u32 {
+            let count = i32::from(spec.counts[length as usize - 1]);
+            offset[length as usize] = index as i32 - code;
+            for _ in 0..count {
+                if length <= FAST_BITS {
+                    let shift = FAST_BITS - length;
+                    let first = (code as usize) << shift;
+                    for slot in fast.iter_mut().skip(first).take(1 << shift) {
+                        *slot = ((length as u16) << 8) | u16::from(spec.symbols[index]);
+                    }
+                }
+                code += 1;
+                index += 1;
+            }
+            if count > 0 {
+                max_code[length as usize] = code - 1;
+            }
+            if code > (1 << length) {
+                return Err(Unsupported("a Huffman table has too many codes"));
+            }
+            code <<= 1;
+        }
+        Ok(Self {
+            fast,
+            max_code,
+            offset,
+            symbols: spec.symbols.clone(),
+        })
+    }
+}
+
+/// Reads entropy-coded bits, undoing byte stuffing and stopping at markers.
+pub(super) struct BitReader<'a> {
+    data: &'a [u8],
+    pos: usize,
+    acc: u64,
+    bits: u32,
+    /// The marker that ended the data, once seen.
+    marker: Option<u8>,
+    /// Zero bytes fed after the data ended, so a truncated file is noticed.
+    padding: u32,
+}
+
+impl<'a> BitReader<'a> {
+    pub fn new(data: &'a [u8]) -> Self {
+        Self {
+            data,
+            pos: 0,
+            acc: 0,
+            bits: 0,
+            marker: None,
+            padding: 0,
+        }
+    }
+
+    fn refill(&mut self) {
+        while self.bits <= 56 {
+            let byte = if self.marker.is_some() || self.pos >= self.data.len() {
+                self.padding += 1;
+                0
+            } else {
+                let byte = self.data[self.pos];
+                if byte != 0xFF {
+                    self.pos += 1;
+                    byte
+                } else {
+                    match self.data.get(self.pos + 1) {
+                        Some(0) => {
+                            self.pos += 2;
+                            0xFF
+                        }
+                        // Fill bytes before a marker.
+                        Some(0xFF) => {
+                            self.pos += 1;
+                            continue;
+                        }
+                        Some(&marker) => {
+                            self.marker = Some(marker);
+                            self.pos += 2;
+                            continue;
+                        }
+                        None => {
+                            self.pos += 1;
+                            continue;
+                        }
+                    }
+                }
+            };
+            self.acc |= u64::from(byte) << (56 - self.bits);
+            self.bits += 8;
+        }
+    }
+
+    /// True once a bit past the end of the data has been used: the file is cut short.
+    pub fn overran(&self) -> bool {
+        self.padding * 8 > self.bits
+    }
+
+    fn bits(&mut self, count: u32) -> u32 {
+        if count == 0 {
+            return 0;
+        }
+        if self.bits < count {
+            self.refill();
+        }
+        let value = (self.acc >> (64 - count)) as u32;
+        self.acc <<= count;
+        self.bits -= count;
+        value
+    }
+
+    fn symbol(&mut self, table: &DecodeTable) -> Result<u8, Unsupported> {
+        if self.bits < 16 {
+            self.refill();
+        }
+        let peek = (self.acc >> (64 - FAST_BITS)) as usize;
+        let hit = table.fast[peek];
+        if hit != 0 {
+            let length = u32::from(hit >> 8);
+            self.acc <<= length;
+            self.bits -= length;
+            return Ok(hit as u8);
+        }
+        for length in FAST_BITS + 1..=16 {
+            let code = (self.acc >> (64 - length)) as i32;
+            if code <= table.max_code[length as usize] {
+                self.acc <<= length;
+                self.bits -= length;
+                let index = code + table.offset[length as usize];
+                return usize::try_from(index)
+                    .ok()
+                    .and_then(|index| table.symbols.get(index).copied())
+                    .ok_or(Unsupported("a Huffman code is invalid"));
+            }
+        }
+        Err(Unsupported("a Huffman code is invalid"))
+    }
+
+    /// One block's coefficients in zigzag order into `out`, which must be all zeros
+    /// (rows are freshly allocated; zeroing each block again cost a tenth of the time).
+    /// `dc` holds the running DC value.
+    pub fn block(
+        &mut self,
+        dc_table: &DecodeTable,
+        ac_table: &DecodeTable,
+        dc: &mut i32,
+        out: &mut [i16; 64],
+    ) -> Result<(), Unsupported> {
+        let category = u32::from(self.symbol(dc_table)?);
+        if category > 11 {
+            return Err(Unsupported("a DC difference is out of range"));
+        }
+        *dc += extend(self.bits(category), category);
+        out[0] = i16::try_from(*dc).map_err(|_| Unsupported("a DC value is out of range"))?;
+        let mut k = 1usize;
+        while k < 64 {
+            let symbol = self.symbol(ac_table)?;
+            let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
+            if size == 0 {
+                if run == 15 {
+                    k += 16;
+                    continue;
+                }
+                break;
+            }
+            k += run;
+            if k > 63 || size > 15 {
+                return Err(Unsupported("a block has more than 64 coefficients"));
+            }
+            out[k] = extend(self.bits(size), size) as i16;
+            k += 1;
+        }
+        if k > 64 {
+            return Err(Unsupported("a block has more than 64 coefficients"));
+        }
+        Ok(())
+    }
+
+    /// Skips to the restart marker `RSTn` that must come next, and forgets buffered bits.
+    pub fn restart(&mut self, n: u8) -> Result<(), Unsupported> {
+        let expected = 0xD0 + (n & 7);
+        let marker = match self.marker.take() {
+            Some(marker) => marker,
+            None => {
+                // The marker was not reached yet: only padding bits were left before it.
+                while self.data.get(self.pos) == Some(&0xFF)
+                    && self.data.get(self.pos + 1) == Some(&0xFF)
+                {
+                    self.pos += 1;
+                }
+                match (self.data.get(self.pos), self.data.get(self.pos + 1)) {
+                    (Some(0xFF), Some(&marker)) => {
+                        self.pos += 2;
+                        marker
+                    }
+                    _ => return Err(Unsupported("a restart marker is missing")),
+                }
+            }
+        };
+        if marker != expected || self.overran() {
+            return Err(Unsupported("a restart marker is missing"));
+        }
+        self.acc = 0;
+        self.bits = 0;
+        self.padding = 0;
+        Ok(())
+    }
+}
+
+fn extend(value: u32, category: u32) -> i32 {
+    if category == 0 {
+        return 0;
+    }
+    let value = value as i32;
+    if value < 1 << (category - 1) {
+        value - (1 << category) + 1
+    } else {
+        value
+    }
+}
+
+/// Category (bit count) and the bits JPEG stores for a coefficient or DC difference.
+fn magnitude(value: i32) -> (u32, u32) {
+    let category = 32 - value.unsigned_abs().leading_zeros();
+    let bits = if value < 0 { value - 1 } else { value } as u32 & ((1u32 << category) - 1);
+    (category, bits)
+}
+
+/// Symbol counts for one table, plus annex K.2's reserved all-ones code.
+#[derive(Clone)]
+pub(super) struct Frequencies(pub [u32; 257]);
+
+impl Default for Frequencies {
+    fn default() -> Self {
+        Self([0; 257])
+    }
+}
+
+/// Bit k set when zigzag coefficient k (k >= 1) is not zero: coding then jumps from one
+/// nonzero coefficient to the next instead of testing all 63.
+#[inline]
+fn ac_mask(block: &[i16; 64]) -> u64 {
+    let mut mask = 0u64;
+    for (k, &coefficient) in block.iter().enumerate() {
+        mask |= u64::from(coefficient != 0) << k;
+    }
+    mask & !1
+}
+
+/// Counts the symbols `block` (zigzag) will need, as [`BitWriter::block`] writes them.
+pub(super) fn count(block: &[i16; 64], dc: &mut i32, dcf: &mut Frequencies, acf: &mut Frequencies) {
+    let value = i32::from(block[0]);
+    let (category, _) = magnitude(value - *dc);
+    *dc = value;
+    dcf.0[category as usize] += 1;
+    let mut mask = ac_mask(block);
+    let mut next = 1u32;
+    while mask != 0 {
+        let k = mask.trailing_zeros();
+        mask &= mask - 1;
+        let mut run = k - next;
+        next = k + 1;
+        while run > 15 {
+            acf.0[0xF0] += 1;
+            run -= 16;
+        }
+        let (size, _) = magnitude(i32::from(block[k as usize]));
+        acf.0[((run as usize) << 4) | size as usize] += 1;
+    }
+    if next != 64 {
+        acf.0[0] += 1;
+    }
+}
+
+/// Optimal code lengths limited to 16 bits (annex K.2, as libjpeg does it).
+pub(super) fn build_spec(frequencies: &Frequencies) -> Spec {
+    let mut freq = frequencies.0.map(u64::from);
+    // One code of the longest length is reserved so no code is all ones.
+    freq[256] = 1;
+    let mut size = [0usize; 257];
+    let mut others = [usize::MAX; 257];
+    loop {
+        // The least frequent symbol (the largest index on ties), then the next least.
+        let mut c1 = usize::MAX;
+        let mut best = u64::MAX;
+        for (i, &f) in freq.iter().enumerate() {
+            if f > 0 && f <= best {
+                best = f;
+                c1 = i;
+            }
+        }
+        let mut c2 = usize::MAX;
+        let mut best = u64::MAX;
+        for (i, &f) in freq.iter().enumerate() {
+            if f > 0 && f <= best && i != c1 {
+                best = f;
+                c2 = i;
+            }
+        }
+        if c2 == usize::MAX {
+            break;
+        }
+        freq[c1] += freq[c2];
+        freq[c2] = 0;
+        size[c1] += 1;
+        let mut c = c1;
+        while others[c] != usize::MAX {
+            c = others[c];
+            size[c] += 1;
+        }
+        others[c] = c2;
+        size[c2] += 1;
+        let mut c = c2;
+        while others[c] != usize::MAX {
+            c = others[c];
+            size[c] += 1;
+        }
+    }
+    let mut bits = [0u32; 33];
+    for &s in size.iter().filter(|&&s| s > 0) {
+        bits[s.min(32)] += 1;
+    }
+    for i in (17..=32).rev() {
+        while bits[i] > 0 {
+            let mut j = i - 2;
+            while bits[j] == 0 {
+                j -= 1;
+            }
+            bits[i] -= 2;
+            bits[i - 1] += 1;
+            bits[j + 1] += 2;
+            bits[j] -= 1;
+        }
+    }
+    let mut longest = 16;
+    while bits[longest] == 0 {
+        longest -= 1;
+    }
+    bits[longest] -= 1;
+    let mut counts = [0u8; 16];
+    for (length, count) in counts.iter_mut().enumerate() {
+        *count = bits[length + 1] as u8;
+    }
+    let mut symbols = Vec::new();
+    for length in 1..=32 {
+        for (symbol, &s) in size.iter().enumerate().take(256) {
+            if s == length {
+                symbols.push(symbol as u8);
+            }
+        }
+    }
+    Spec { counts, symbols }
+}
+
+pub(super) struct EncodeTable {
+    code: [u16; 256],
+    length: [u8; 256],
+}
+
+impl EncodeTable {
+    pub fn new(spec: &Spec) -> Self {
+        let mut table = Self {
+            code: [0; 256],
+            length: [0; 256],
+        };
+        let mut code = 0u16;
+        let mut index = 0;
+        for length in 1..=16u8 {
+            for _ in 0..spec.counts[usize::from(length) - 1] {
+                if let Some(&symbol) = spec.symbols.get(index) {
+                    table.code[usize::from(symbol)] = code;
+                    table.length[usize::from(symbol)] = length;
+                }
+                code = code.wrapping_add(1);
+                index += 1;
+            }
+            code = code.wrapping_shl(1);
+        }
+        table
+    }
+}
+
+/// Writes entropy-coded bits with 0xFF byte stuffing.
+pub(super) struct BitWriter {
+    pub out: Vec<u8>,
+    acc: u64,
+    bits: u32,
+}
+
+impl BitWriter {
+    pub fn with_capacity(capacity: usize) -> Self {
+        Self {
+            out: Vec::with_capacity(capacity),
+            acc: 0,
+            bits: 0,
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, value: u32, count: u32) {
+        self.acc = (self.acc << count) | u64::from(value);
+        self.bits += count;
+        if self.bits >= 32 {
+            let word = (self.acc >> (self.bits - 32)) as u32;
+            self.bits -= 32;
+            let inverse = !word;
+            if inverse.wrapping_sub(0x0101_0101) & !inverse & 0x8080_8080 == 0 {
+                // No 0xFF byte in the word: the common case.
+                self.out.extend_from_slice(&word.to_be_bytes());
+            } else {
+                for byte in word.to_be_bytes() {
+                    self.out.push(byte);
+                    if byte == 0xFF {
+                        self.out.push(0);
+                    }
+                }
+            }
+        }
+    }
+
+    /// One block (zigzag) after the previous DC value `dc`.
+    pub fn block(&mut self, block: &[i16; 64], dc: &mut i32, dct: &EncodeTable, act: &EncodeTable) {
+        let value = i32::from(block[0]);
+        let (category, bits) = magnitude(value - *dc);
+        *dc = value;
+        self.put(
+            u32::from(dct.code[category as usize]),
+            u32::from(dct.length[category as usize]),
+        );
+        self.put(bits, category);
+        let mut mask = ac_mask(block);
+        let mut next = 1u32;
+        while mask != 0 {
+            let k = mask.trailing_zeros();
+            mask &= mask - 1;
+            let mut run = k - next;
+            next = k + 1;
+            while run > 15 {
+                self.put(u32::from(act.code[0xF0]), u32::from(act.length[0xF0]));
+                run -= 16;
+            }
+            let (size, bits) = magnitude(i32::from(block[k as usize]));
+            let symbol = ((run as usize) << 4) | size as usize;
+            self.put(u32::from(act.code[symbol]), u32::from(act.length[symbol]));
+            self.put(bits, size);
+        }
+        if next != 64 {
+            self.put(u32::from(act.code[0]), u32::from(act.length[0]));
+        }
+    }
+
+    /// Pads the last byte with one bits, as the standard asks.
+    pub fn finish(mut self) -> Vec<u8> {
+        while self.bits % 8 != 0 {
+            self.put(1, 1);
+        }
+        while self.bits > 0 {
+            let byte = (self.acc >> (self.bits - 8)) as u8;
+            self.bits -= 8;
+            self.out.push(byte);
+            if byte == 0xFF {
+                self.out.push(0);
+            }
+        }
+        self.out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_block_written_then_read_comes_back_the_same() {
+        let mut block = [0i16; 64];
+        block[0] = -300;
+        block[1] = 5;
+        block[5] = -1;
+        block[40] = 1023;
+        block[63] = -7;
+        let mut dcf = Frequencies::default();
+        let mut acf = Frequencies::default();
+        count(&block, &mut 0, &mut dcf, &mut acf);
+        count(&block, &mut -300, &mut dcf, &mut acf);
+        let (dc_spec, ac_spec) = (build_spec(&dcf), build_spec(&acf));
+        let mut writer = BitWriter::with_capacity(64);
+        let (dct, act) = (EncodeTable::new(&dc_spec), EncodeTable::new(&ac_spec));
+        writer.block(&block, &mut 0, &dct, &act);
+        writer.block(&block, &mut -300, &dct, &act);
+        let bytes = writer.finish();
+        let mut reader = BitReader::new(&bytes);
+        let (dcd, acd) = (
+            DecodeTable::new(&dc_spec).expect("valid"),
+            DecodeTable::new(&ac_spec).expect("valid"),
+        );
+        let mut dc = 0;
+        let mut out = [0i16; 64];
+        for _ in 0..2 {
+            reader
+                .block(&dcd, &acd, &mut dc, &mut out)
+                .expect("decodes");
+            assert_eq!(out, block);
+        }
+        assert!(!reader.overran());
+    }
+}

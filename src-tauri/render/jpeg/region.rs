@@ -1,0 +1,158 @@
+//! The only blocks that go through pixels: those under a caption layer. They are
+//! decoded from the output planes, the layers composited in RGB, and coded again.
+
+use image::RgbaImage;
+
+use super::dct;
+use super::transcode::Planes;
+use crate::render::text::raster::{composite_window, Drawn};
+
+/// Layer rectangles in asset pixels (left, top, right, bottom), clipped to the image,
+/// and the MCU size of the output.
+pub(super) struct Region {
+    rects: Vec<[u32; 4]>,
+    mcu: u32,
+}
+
+impl Region {
+    pub fn of(layers: &[Drawn], width: u32, height: u32, mcu: u32) -> Option<Region> {
+        let rects: Vec<[u32; 4]> = layers
+            .iter()
+            .filter_map(|layer| {
+                let right = layer.left.saturating_add(layer.pixmap.width()).min(width);
+                let bottom = layer.top.saturating_add(layer.pixmap.height()).min(height);
+                (layer.left < right && layer.top < bottom)
+                    .then_some([layer.left, layer.top, right, bottom])
+            })
+            .collect();
+        (!rects.is_empty()).then_some(Region { rects, mcu })
+    }
+
+    /// Redraws the MCUs of output row `row` that a layer touches.
+    pub fn redraw_row(&self, planes: &mut Planes, row: usize, layers: &[Drawn]) {
+        let mcu = self.mcu;
+        let top = row as u32 * mcu;
+        let bottom = top + mcu;
+        let mut touched = vec![false; planes.mcus.0];
+        for &[left, rect_top, right, rect_bottom] in &self.rects {
+            if rect_top >= bottom || rect_bottom <= top {
+                continue;
+            }
+            let first = (left / mcu) as usize;
+            let last = (right.div_ceil(mcu) as usize).min(planes.mcus.0);
+            for flag in touched.iter_mut().take(last).skip(first) {
+                *flag = true;
+            }
+        }
+        let Some(first) = touched.iter().position(|&t| t) else {
+            return;
+        };
+        let last = touched.iter().rposition(|&t| t).unwrap_or(first);
+        let window_left = first as u32 * mcu;
+        let mut patch = RgbaImage::new((last + 1 - first) as u32 * mcu, mcu);
+        for x in (first..=last).filter(|&x| touched[x]) {
+            decode_mcu(planes, x, row, &mut patch, (x - first) as u32 * mcu);
+        }
+        for layer in layers {
+            composite_window(&mut patch, window_left, top, layer);
+        }
+        for x in (first..=last).filter(|&x| touched[x]) {
+            encode_mcu(planes, x, row, &patch, (x - first) as u32 * mcu);
+        }
+    }
+}
+
+fn decode_mcu(planes: &Planes, x: usize, y: usize, patch: &mut RgbaImage, left: u32) {
+    let width = planes.luma_width();
+    if planes.grey {
+        let luma = dct::inverse(&dct::dequantize(
+            &planes.luma[y * width + x],
+            &planes.quant[0],
+        ));
+        for j in 0..8 {
+            for i in 0..8 {
+                let v = to_byte(luma[j * 8 + i]);
+                patch.put_pixel(left + i as u32, j as u32, image::Rgba([v, v, v, 255]));
+            }
+        }
+        return;
+    }
+    let chroma_at = |c: usize| {
+        dct::inverse(&dct::dequantize(
+            &planes.chroma[c][y * planes.mcus.0 + x],
+            &planes.quant[1],
+        ))
+    };
+    let (cb, cr) = (chroma_at(0), chroma_at(1));
+    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        let block = &planes.luma[(2 * y + dy) * width + 2 * x + dx];
+        let luma = dct::inverse(&dct::dequantize(block, &planes.quant[0]));
+        for j in 0..8 {
+            for i in 0..8 {
+                let (px, py) = (dx * 8 + i, dy * 8 + j);
+                // Chroma is repeated 2x2; averaging it back later gives the same values.
+                let c = (py / 2) * 8 + px / 2;
+                let rgb = to_rgb(luma[j * 8 + i], cb[c], cr[c]);
+                patch.put_pixel(left + px as u32, py as u32, image::Rgba(rgb));
+            }
+        }
+    }
+}
+
+fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: u32) {
+    let width = planes.luma_width();
+    if planes.grey {
+        let mut luma = [0f32; 64];
+        for j in 0..8 {
+            for i in 0..8 {
+                luma[j * 8 + i] = to_ycbcr(patch.get_pixel(left + i as u32, j as u32).0)[0];
+            }
+        }
+        planes.luma[y * width + x] = dct::quantize(&dct::forward(&luma), &planes.quant[0]);
+        return;
+    }
+    let mut cb = [0f32; 64];
+    let mut cr = [0f32; 64];
+    for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+        let mut luma = [0f32; 64];
+        for j in 0..8 {
+            for i in 0..8 {
+                let (px, py) = (dx * 8 + i, dy * 8 + j);
+                let [l, b, r] = to_ycbcr(patch.get_pixel(left + px as u32, py as u32).0);
+                luma[j * 8 + i] = l;
+                let c = (py / 2) * 8 + px / 2;
+                cb[c] += b / 4.0;
+                cr[c] += r / 4.0;
+            }
+        }
+        planes.luma[(2 * y + dy) * width + 2 * x + dx] =
+            dct::quantize(&dct::forward(&luma), &planes.quant[0]);
+    }
+    let index = y * planes.mcus.0 + x;
+    planes.chroma[0][index] = dct::quantize(&dct::forward(&cb), &planes.quant[1]);
+    planes.chroma[1][index] = dct::quantize(&dct::forward(&cr), &planes.quant[1]);
+}
+
+fn to_byte(value: f32) -> u8 {
+    value.round().clamp(0.0, 255.0) as u8
+}
+
+/// JFIF's YCbCr to RGB.
+fn to_rgb(y: f32, cb: f32, cr: f32) -> [u8; 4] {
+    let (cb, cr) = (cb - 128.0, cr - 128.0);
+    [
+        to_byte(y + 1.402 * cr),
+        to_byte(y - 0.344_136 * cb - 0.714_136 * cr),
+        to_byte(y + 1.772 * cb),
+        255,
+    ]
+}
+
+fn to_ycbcr([r, g, b, _]: [u8; 4]) -> [f32; 3] {
+    let (r, g, b) = (f32::from(r), f32::from(g), f32::from(b));
+    [
+        0.299 * r + 0.587 * g + 0.114 * b,
+        -0.168_736 * r - 0.331_264 * g + 0.5 * b + 128.0,
+        0.5 * r - 0.418_688 * g - 0.081_312 * b + 128.0,
+    ]
+}
