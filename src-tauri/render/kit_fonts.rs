@@ -163,3 +163,59 @@ impl Fallback for BundledFallback {
         PLATFORM.script_fallback(script, locale)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn font(family: &str, bytes: &[u8]) -> KitFont {
+        KitFont {
+            family: family.to_owned(),
+            file: format!("{family}.otf"),
+            bytes: bytes.to_vec(),
+        }
+    }
+
+    #[test]
+    fn the_same_file_is_loaded_once_however_many_kits_and_versions_ship_it() {
+        let inter = include_bytes!("fonts/Inter-Bold.otf");
+        let mut system =
+            FontSystem::new_with_locale_and_db("fr-FR".to_owned(), fontdb::Database::new());
+        let mut faces = KitFaces::default();
+        faces
+            .load(&mut system, "a", vec![font("Marianne", inter)])
+            .unwrap();
+        let loaded = system.db().len();
+        faces
+            .load(&mut system, "a", vec![font("Marianne", inter)])
+            .unwrap();
+        faces
+            .load(&mut system, "b", vec![font("Autre", inter)])
+            .unwrap();
+        assert_eq!(
+            system.db().len(),
+            loaded,
+            "a file already loaded must not add a face again"
+        );
+        faces.select(Some("b"));
+        assert!(faces.resolve("Autre").is_some() && faces.resolve("Marianne").is_none());
+    }
+
+    #[test]
+    fn a_kit_font_never_takes_the_name_of_a_bundled_face() {
+        let inter = include_bytes!("fonts/Inter-Bold.otf");
+        let mut system =
+            FontSystem::new_with_locale_and_db("fr-FR".to_owned(), fontdb::Database::new());
+        let mut faces = KitFaces::default();
+        faces
+            .load(&mut system, "kit", vec![font("Inter", inter)])
+            .unwrap();
+        assert!(
+            system
+                .db()
+                .faces()
+                .all(|face| face.families.iter().all(|(name, _)| name != "Inter")),
+            "an organizer's copy of Inter must not answer for the bundled Inter"
+        );
+    }
+}

@@ -7,6 +7,7 @@ mod encode;
 mod fit;
 mod golden;
 mod kit;
+mod kit_fonts;
 mod kit_remote;
 mod kit_tools;
 mod render;
