@@ -312,3 +312,87 @@ fn a_font_file_that_is_not_a_font_is_refused_by_the_typesetter_and_the_others_st
         "the good font loads even though the bad one did not"
     );
 }
+
+/// A kit.toml with one poster and the given `[[fonts]]` / `[[styles]]` text.
+fn source_with(work: &Path, fonts: &[(&str, &[u8])], extra: &str) -> PathBuf {
+    let src = work.join("src");
+    std::fs::create_dir_all(src.join("fonts")).unwrap();
+    for (file, bytes) in fonts {
+        std::fs::write(src.join(file), bytes).unwrap();
+    }
+    std::fs::write(
+        src.join("affiche.png"),
+        support::png(32, 32, |_, _| [9, 9, 9, 255]),
+    )
+    .unwrap();
+    std::fs::write(
+        src.join("kit.toml"),
+        format!(
+            "id = \"polices\"\npublisher = \"Comité\"\nversion = 1\n\
+             title = {{ fr = \"Polices\" }}\n\n{extra}\n\
+             [[assets]]\nid = \"affiche\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
+             title = {{ fr = \"Affiche\" }}\n"
+        ),
+    )
+    .unwrap();
+    src
+}
+
+#[test]
+fn the_build_refuses_font_mistakes_naming_the_kit_toml_field_and_writes_nothing() {
+    let serif = support::test_font();
+    let inter = support::inter_bold();
+    let cases: [(&str, Vec<(&str, &[u8])>, &str, &[&str]); 4] = [
+        (
+            "a style naming a family no [[fonts]] declares",
+            vec![("fonts/serif.ttf", &serif)],
+            "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Serif\"\n\n\
+             [[styles]]\nid = \"bandeau\"\nstyle = { font = \"Marianne\" }\n",
+            &["styles[0].style.font", "\"Marianne\"", "\"Serif\""],
+        ),
+        (
+            "a zone style naming a font while the kit ships none",
+            vec![],
+            "[[assets]]\nid = \"autre\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
+             title = { fr = \"Autre\" }\n\n[[assets.zones]]\nx = 0.1\ny = 0.1\nwidth = 0.5\n\
+             height = 0.5\nstyle = { font = \"Marianne\" }\n",
+            &["assets[0].zones[0].style.font", "ships no font"],
+        ),
+        (
+            "a font file that is not a font",
+            vec![("fonts/marianne.otf", b"PK\x03\x04 a zip, not a font")],
+            "[[fonts]]\nfile = \"fonts/marianne.otf\"\nfamily = \"Marianne\"\n",
+            &[
+                "fonts[0].file",
+                "fonts/marianne.otf",
+                "not a TrueType or OpenType font",
+            ],
+        ),
+        (
+            "one family declared for two files",
+            vec![("fonts/serif.ttf", &serif), ("fonts/inter.otf", &inter)],
+            "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Marianne\"\n\n\
+             [[fonts]]\nfile = \"fonts/inter.otf\"\nfamily = \"Marianne\"\n",
+            &["fonts[1].family", "fonts[0]"],
+        ),
+    ];
+    let signer = Signer::new();
+    for (name, fonts, extra, words) in cases {
+        let work = TempDir::new().unwrap();
+        let src = source_with(work.path(), &fonts, extra);
+        let out = work.path().join("out");
+        let error = kit::source::build(&src, &signer.secret, &out, NOW, &Limits::default())
+            .expect_err(name);
+        let message = error.to_string();
+        for word in words {
+            assert!(
+                message.contains(word),
+                "{name}: the message should say {word:?}: {message}"
+            );
+        }
+        assert!(
+            !out.exists(),
+            "{name}: nothing is written for a refused build"
+        );
+    }
+}
