@@ -18,7 +18,13 @@ const ARMENIAN: &str = "Բարեւ";
 
 /// Builds (with `relais kit build`'s library call) a kit `id` shipping `font` as family
 /// "Marianne", whose one asset's zone uses a named style with `font = "Marianne"`.
-fn build_kit(work: &Path, signer: &Signer, id: &str, version: u64, font: &[u8]) -> PathBuf {
+pub(crate) fn build_kit(
+    work: &Path,
+    signer: &Signer,
+    id: &str,
+    version: u64,
+    font: &[u8],
+) -> PathBuf {
     let src = work.join(format!("{id}-{version}-src"));
     std::fs::create_dir_all(src.join("fonts")).unwrap();
     std::fs::write(src.join("fonts/marianne.ttf"), font).unwrap();
