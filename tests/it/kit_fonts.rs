@@ -344,53 +344,63 @@ fn source_with(work: &Path, fonts: &[(&str, &[u8])], extra: &str) -> PathBuf {
     src
 }
 
+/// One organizer mistake: the font files in the source folder, the kit.toml lines
+/// that name them, and the words the refusal must contain.
+struct Mistake<'a> {
+    name: &'a str,
+    files: Vec<(&'a str, &'a [u8])>,
+    toml: &'a str,
+    words: &'a [&'a str],
+}
+
 #[test]
 fn the_build_refuses_font_mistakes_naming_the_kit_toml_field_and_writes_nothing() {
     let serif = support::test_font();
     let inter = support::inter_bold();
-    let cases: [(&str, Vec<(&str, &[u8])>, &str, &[&str]); 4] = [
-        (
-            "a style naming a family no [[fonts]] declares",
-            vec![("fonts/serif.ttf", &serif)],
-            "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Serif\"\n\n\
-             [[styles]]\nid = \"bandeau\"\nstyle = { font = \"Marianne\" }\n",
-            &["styles[0].style.font", "\"Marianne\"", "\"Serif\""],
-        ),
-        (
-            "a zone style naming a font while the kit ships none",
-            vec![],
-            "[[assets]]\nid = \"autre\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
-             title = { fr = \"Autre\" }\n\n[[assets.zones]]\nx = 0.1\ny = 0.1\nwidth = 0.5\n\
-             height = 0.5\nstyle = { font = \"Marianne\" }\n",
-            &["assets[0].zones[0].style.font", "ships no font"],
-        ),
-        (
-            "a font file that is not a font",
-            vec![("fonts/marianne.otf", b"PK\x03\x04 a zip, not a font")],
-            "[[fonts]]\nfile = \"fonts/marianne.otf\"\nfamily = \"Marianne\"\n",
-            &[
+    let mistakes = [
+        Mistake {
+            name: "a style naming a family no [[fonts]] declares",
+            files: vec![("fonts/serif.ttf", &serif)],
+            toml: "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Serif\"\n\n\
+                   [[styles]]\nid = \"bandeau\"\nstyle = { font = \"Marianne\" }\n",
+            words: &["styles[0].style.font", "\"Marianne\"", "\"Serif\""],
+        },
+        Mistake {
+            name: "a zone style naming a font while the kit ships none",
+            files: vec![],
+            toml: "[[assets]]\nid = \"autre\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
+                   title = { fr = \"Autre\" }\n\n[[assets.zones]]\nx = 0.1\ny = 0.1\n\
+                   width = 0.5\nheight = 0.5\nstyle = { font = \"Marianne\" }\n",
+            words: &["assets[0].zones[0].style.font", "ships no font"],
+        },
+        Mistake {
+            name: "a font file that is not a font",
+            files: vec![("fonts/marianne.otf", b"PK\x03\x04 a zip, not a font")],
+            toml: "[[fonts]]\nfile = \"fonts/marianne.otf\"\nfamily = \"Marianne\"\n",
+            words: &[
                 "fonts[0].file",
                 "fonts/marianne.otf",
                 "not a TrueType or OpenType font",
             ],
-        ),
-        (
-            "one family declared for two files",
-            vec![("fonts/serif.ttf", &serif), ("fonts/inter.otf", &inter)],
-            "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Marianne\"\n\n\
-             [[fonts]]\nfile = \"fonts/inter.otf\"\nfamily = \"Marianne\"\n",
-            &["fonts[1].family", "fonts[0]"],
-        ),
+        },
+        Mistake {
+            name: "one family declared for two files",
+            files: vec![("fonts/serif.ttf", &serif), ("fonts/inter.otf", &inter)],
+            toml: "[[fonts]]\nfile = \"fonts/serif.ttf\"\nfamily = \"Marianne\"\n\n\
+                   [[fonts]]\nfile = \"fonts/inter.otf\"\nfamily = \"Marianne\"\n",
+            words: &["fonts[1].family", "fonts[0]"],
+        },
     ];
     let signer = Signer::new();
-    for (name, fonts, extra, words) in cases {
+    for mistake in mistakes {
+        let name = mistake.name;
         let work = TempDir::new().unwrap();
-        let src = source_with(work.path(), &fonts, extra);
+        let src = source_with(work.path(), &mistake.files, mistake.toml);
         let out = work.path().join("out");
         let error = kit::source::build(&src, &signer.secret, &out, NOW, &Limits::default())
             .expect_err(name);
         let message = error.to_string();
-        for word in words {
+        for word in mistake.words {
             assert!(
                 message.contains(word),
                 "{name}: the message should say {word:?}: {message}"
