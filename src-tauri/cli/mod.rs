@@ -59,6 +59,8 @@ pub enum Error {
         "checking the kit at {url} needs the organizer's public key: add --pubkey KEY_OR_FILE."
     )]
     PubkeyNeeded { url: String },
+    #[error("a layer's style names the font \"{family}\", but no --font {family}=FILE gives it.")]
+    FontNotGiven { family: String },
     #[error(transparent)]
     Remote(#[from] crate::kit::remote::Error),
     #[error("cannot write to standard output: {0}")]

@@ -1,8 +1,9 @@
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::db::Store;
-use crate::kit::{self, AssetSummary};
+use crate::kit::{self, AssetSummary, FontEntry};
 use crate::render::{Limits, Picture, Preview, Typesetter};
 
 use super::IpcError;
@@ -15,6 +16,9 @@ pub struct AppState {
     pub limits: Limits,
     store: Mutex<Store>,
     typesetter: Mutex<Typesetter>,
+    /// Per kit, the fonts loaded into the typesetter: a render reads no font blob unless
+    /// the kit's fonts changed (a new version) since.
+    kit_fonts: Mutex<HashMap<String, Vec<FontEntry>>>,
     /// The open asset at screen size, kept so a drag costs only the caption.
     preview: Mutex<Preview>,
     /// The asset open in the editor, decoded once.
@@ -38,6 +42,7 @@ impl AppState {
             limits,
             store: Mutex::new(store),
             typesetter: Mutex::new(typesetter),
+            kit_fonts: Mutex::new(HashMap::new()),
             preview: Mutex::new(Preview::default()),
             current: Mutex::new(None),
         })
@@ -55,6 +60,29 @@ impl AppState {
 
     pub fn typesetter(&self) -> Result<MutexGuard<'_, Typesetter>, IpcError> {
         self.typesetter.lock().map_err(|_| IpcError::poisoned())
+    }
+
+    /// The typesetter with the fonts of `asset`'s kit loaded and selected, for drawing
+    /// that asset. A font that cannot be loaded is logged and the styles naming it draw
+    /// in their bundled face: a preview or an export is never refused over a font.
+    pub fn typesetter_for(
+        &self,
+        asset: &AssetSummary,
+    ) -> Result<MutexGuard<'_, Typesetter>, IpcError> {
+        // Locked before the typesetter, and the store last, like every other command.
+        let mut loaded = self.kit_fonts.lock().map_err(|_| IpcError::poisoned())?;
+        let mut typesetter = self.typesetter()?;
+        if loaded.get(&asset.kit_id) == Some(&asset.fonts) {
+            typesetter.use_kit_fonts(Some(&asset.kit_id));
+        } else {
+            if let Err(error) = kit::use_kit_fonts(&*self.store()?, &mut typesetter, asset) {
+                tracing::warn!(%error, "kit fonts not loaded");
+            }
+            // Remembered even after an error, so a drag does not retry it at every step;
+            // the kit's next version tries again.
+            loaded.insert(asset.kit_id.clone(), asset.fonts.clone());
+        }
+        Ok(typesetter)
     }
 
     pub fn preview(&self) -> Result<MutexGuard<'_, Preview>, IpcError> {

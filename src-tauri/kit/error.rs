@@ -49,6 +49,14 @@ pub enum Error {
         #[source]
         source: crate::render::Error,
     },
+    #[error(
+        "kit `{kit}`: {source} Captions naming that font are drawn in Relais's own face instead."
+    )]
+    Font {
+        kit: String,
+        #[source]
+        source: crate::render::Error,
+    },
     #[error("kit `{kit}` version {offered} is older than the installed version {installed}; Relais refuses to go back to an older kit.")]
     Rollback {
         kit: String,

@@ -7,7 +7,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::blob::sha256_hex;
-use super::manifest::{AssetEntry, AssetKind, Localized, Manifest};
+use super::manifest::{AssetEntry, AssetKind, FontEntry, Localized, Manifest};
 use super::signature::Signature;
 use super::trust::{self, Trust};
 use super::{thumbnail, Error, MANIFEST_FILE};
@@ -126,8 +126,8 @@ pub fn import_folder(
         }
     }
 
-    for font in &manifest.fonts {
-        read_listed(folder, &font.file, font.size, &font.sha256)?;
+    for (index, font) in manifest.fonts.iter().enumerate() {
+        check_font(folder, index, font)?;
     }
     let checked = manifest
         .assets
@@ -344,6 +344,19 @@ pub(crate) fn read_listed(
         });
     }
     Ok(bytes)
+}
+
+/// Checks one of the kit's fonts against its kit.json entry (size, SHA-256) and that it
+/// is a font the typesetter can draw with, so a volunteer never meets a broken one.
+pub(crate) fn check_font(folder: &Path, index: usize, font: &FontEntry) -> Result<(), Error> {
+    let bytes = read_listed(folder, &font.file, font.size, &font.sha256)?;
+    render::check_font(&bytes, &font.file).map_err(|_| Error::Field {
+        field: format!("fonts[{index}].file"),
+        problem: format!(
+            "`{}` is not a TrueType or OpenType font Relais can draw with",
+            font.file
+        ),
+    })
 }
 
 fn check_asset<'a>(

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
 use super::date::parse_rfc3339;
-use super::manifest::{AssetEntry, Blackout, Localized, Manifest, NamedStyle};
+use super::manifest::{AssetEntry, Blackout, FontEntry, Localized, Manifest, NamedStyle};
 use super::Error;
 use crate::db::Store;
 
@@ -43,6 +43,9 @@ pub struct AssetSummary {
     pub availability: Availability,
     /// The kit's named styles, the only ones besides Relais's own that the editor offers.
     pub styles: Vec<NamedStyle>,
+    /// The kit's fonts, which its styles name; for drawing, not for the window.
+    #[serde(skip)]
+    pub fonts: Vec<FontEntry>,
     #[serde(flatten)]
     pub entry: AssetEntry,
 }
@@ -79,16 +82,18 @@ const ASSET_COLUMNS: &str =
      k.manifest FROM asset a JOIN kit k ON k.id = a.kit_id";
 
 /// Only the part of a stored manifest the library rows need.
-#[derive(serde::Deserialize)]
+#[derive(Clone, Default, serde::Deserialize)]
 struct KitStyles {
     #[serde(default)]
     styles: Vec<NamedStyle>,
+    #[serde(default)]
+    fonts: Vec<FontEntry>,
 }
 
 fn asset_from_row(
     row: &Row<'_>,
     now_unix: i64,
-    styles: &mut std::collections::HashMap<String, Vec<NamedStyle>>,
+    styles: &mut std::collections::HashMap<String, KitStyles>,
 ) -> rusqlite::Result<Option<AssetSummary>> {
     let entry: String = row.get(3)?;
     // A row written by this code always parses; one that doesn't is skipped rather
@@ -110,13 +115,13 @@ fn asset_from_row(
     // Parsed once per kit, not once per asset: a manifest can be large.
     if !styles.contains_key(&kit_id) {
         let manifest: String = row.get(6)?;
-        let parsed = serde_json::from_str::<KitStyles>(&manifest)
-            .map(|kit| kit.styles)
-            .unwrap_or_default();
+        let parsed = serde_json::from_str::<KitStyles>(&manifest).unwrap_or_default();
         styles.insert(kit_id.clone(), parsed);
     }
+    let kit = styles.get(&kit_id).cloned().unwrap_or_default();
     Ok(Some(AssetSummary {
-        styles: styles.get(&kit_id).cloned().unwrap_or_default(),
+        styles: kit.styles,
+        fonts: kit.fonts,
         kit_id,
         kit_title: serde_json::from_str(&row.get::<_, String>(1)?).unwrap_or_default(),
         thumb_sha256: row.get(2)?,

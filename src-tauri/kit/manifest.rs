@@ -291,6 +291,7 @@ impl Manifest {
                     "is used by two styles",
                 ));
             }
+            self.font_declared(&style.style, &format!("styles[{index}].style.font"))?;
         }
         if self.assets.is_empty() {
             return Err(field("assets".into(), "the kit lists no asset"));
@@ -337,9 +338,37 @@ impl Manifest {
                 if zone.max_lines == Some(0) {
                     return Err(field(at("max_lines"), "must be 1 or more"));
                 }
+                self.font_declared(&zone.style, &at("style.font"))?;
             }
         }
         Ok(())
+    }
+
+    /// Refuses a style naming a font family the kit does not ship: the volunteer would
+    /// silently get the bundled face instead of the organizer's.
+    fn font_declared(&self, style: &Style, field: &str) -> Result<(), Error> {
+        let Some(family) = &style.font else {
+            return Ok(());
+        };
+        if self.fonts.iter().any(|font| font.family == *family) {
+            return Ok(());
+        }
+        let declared: Vec<String> = self
+            .fonts
+            .iter()
+            .map(|font| format!("\"{}\"", font.family))
+            .collect();
+        let shipped = if declared.is_empty() {
+            "the kit ships no font".to_owned()
+        } else {
+            format!("the kit's fonts: {}", declared.join(", "))
+        };
+        Err(Error::Field {
+            field: field.to_owned(),
+            problem: format!(
+                "\"{family}\" is not one of the kit's fonts ({shipped}); declare it in `fonts` with its file, or remove `font`"
+            ),
+        })
     }
 
     /// The files an import reads, each once: the kit's fonts and the assets the

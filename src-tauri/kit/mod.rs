@@ -7,6 +7,7 @@ mod blob;
 mod date;
 pub mod demo;
 mod error;
+mod fonts;
 mod import;
 mod inspect;
 mod library;
@@ -24,6 +25,7 @@ mod zones;
 pub use blob::BlobStore;
 pub use date::{format_rfc3339, parse_rfc3339};
 pub use error::Error;
+pub use fonts::{read_fonts, use_kit_fonts};
 pub use import::{import_folder, import_path, ImportOutcome, ImportReport, RetractedAsset};
 pub use inspect::{inspect, Inspection};
 pub use library::{

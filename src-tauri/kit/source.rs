@@ -368,6 +368,22 @@ fn check_written_fields(manifest: &Manifest) -> Result<(), Error> {
     if manifest.title.fr.trim().is_empty() && manifest.title.en.trim().is_empty() {
         return Err(field("title", "give at least `fr` or `en`".to_owned()));
     }
+    for (index, font) in manifest.fonts.iter().enumerate() {
+        // Only the first file of a family is ever drawn; a second is a mistake to fix
+        // here rather than a font volunteers silently never see.
+        if let Some(first) = manifest.fonts[..index]
+            .iter()
+            .position(|earlier| earlier.family == font.family)
+        {
+            return Err(field(
+                &format!("fonts[{index}].family"),
+                format!(
+                    "\"{}\" is already the family of fonts[{first}]; give each font file its own family name",
+                    font.family
+                ),
+            ));
+        }
+    }
     for (index, asset) in manifest.assets.iter().enumerate() {
         if asset.title.fr.trim().is_empty() && asset.title.en.trim().is_empty() {
             return Err(field(
@@ -459,10 +475,14 @@ fn measure_font(
 ) -> Result<(), Error> {
     let at = |name: &str| format!("fonts[{index}].{name}");
     let bytes = read_listed_source(source_dir, &font.file, &at("file"), limits)?;
-    if swash::FontRef::from_index(&bytes, 0).is_none() {
+    // The same check as the import's, so a kit that builds is a kit that imports.
+    if render::check_font(&bytes, &font.file).is_err() {
         return Err(field(
             &at("file"),
-            format!("`{}` is not a TrueType or OpenType font", font.file),
+            format!(
+                "`{}` is not a TrueType or OpenType font Relais can draw with",
+                font.file
+            ),
         ));
     }
     font.size = bytes.len() as u64;

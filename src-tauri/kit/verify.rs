@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::import::{check, read_listed, read_manifest};
+use super::import::{check, check_font, read_manifest};
 use super::manifest::{AssetEntry, Manifest};
 use super::signature::{KeyId, PublicKey, Signature};
 use super::{Error, MANIFEST_FILE};
@@ -58,8 +58,8 @@ pub fn verify_folder(
         }
         None => on_pass(&Passed::SignatureWellFormed { key_id }),
     }
-    for font in &manifest.fonts {
-        read_listed(folder, &font.file, font.size, &font.sha256)?;
+    for (index, font) in manifest.fonts.iter().enumerate() {
+        check_font(folder, index, font)?;
     }
     for entry in manifest
         .assets

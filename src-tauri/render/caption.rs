@@ -6,7 +6,9 @@ use image::RgbaImage;
 use serde::{Deserialize, Serialize};
 use swash::scale::ScaleContext;
 
+use super::error::Error;
 use super::fonts::{self, FaceQuery};
+use super::kit_fonts::{BundledFallback, KitFaces, KitFont};
 use super::picture::{Frame, Picture};
 use super::remix::{Layer, Remix};
 use super::text::layout::{self, CaptionLayout};
@@ -38,6 +40,8 @@ const LAYOUT_CACHE: usize = 16;
 struct LayoutKey {
     text: String,
     style: Style,
+    /// The face the style resolved to: the same `font` is another face in another kit.
+    face: FaceQuery,
     zone_width: f32,
     zone_height: f32,
     asset_width: u32,
@@ -56,11 +60,19 @@ struct DrawnLayer {
 }
 
 impl LayoutKey {
-    fn of(text: &str, zone: Zone, style: &Style, asset_width: u32, asset_height: u32) -> Self {
+    fn of(
+        text: &str,
+        zone: Zone,
+        style: &Style,
+        face: &FaceQuery,
+        asset_width: u32,
+        asset_height: u32,
+    ) -> Self {
         let zone = zone.clamped();
         LayoutKey {
             text: text.to_owned(),
             style: style.clone(),
+            face: face.clone(),
             zone_width: zone.width,
             zone_height: zone.height,
             asset_width,
@@ -77,6 +89,7 @@ pub struct Typesetter {
     sans: FaceQuery,
     sans_bold: FaceQuery,
     emoji: Option<fontdb::ID>,
+    kit_faces: KitFaces,
     layouts: Vec<(LayoutKey, CaptionLayout)>,
     drawn: Vec<DrawnLayer>,
 }
@@ -91,12 +104,17 @@ impl Typesetter {
     pub fn new() -> Self {
         let bundled = fonts::bundled();
         Self {
-            fonts: FontSystem::new_with_locale_and_db("fr-FR".to_owned(), bundled.db),
+            fonts: FontSystem::new_with_locale_and_db_and_fallback(
+                "fr-FR".to_owned(),
+                bundled.db,
+                BundledFallback::new(),
+            ),
             scale: ScaleContext::new(),
             poster: bundled.poster,
             sans: bundled.sans,
             sans_bold: bundled.sans_bold,
             emoji: bundled.emoji,
+            kit_faces: KitFaces::default(),
             layouts: Vec::new(),
             drawn: Vec::new(),
         }
@@ -115,6 +133,42 @@ impl Typesetter {
         self.emoji.is_some()
     }
 
+    /// Loads the fonts `kit` ships, replacing those of an earlier version of it; a file
+    /// already loaded costs nothing. Styles name them once the kit is selected with
+    /// [`Typesetter::use_kit_fonts`]. A font that does not parse is reported (the first
+    /// one) after the others are loaded; styles naming it keep their bundled `face`.
+    pub fn load_kit_fonts(&mut self, kit: &str, fonts: Vec<KitFont>) -> Result<(), Error> {
+        self.kit_faces.load(&mut self.fonts, kit, fonts)
+    }
+
+    /// Whose fonts a style's `font` names from now on: the kit of the asset being drawn,
+    /// or None for none (every style then draws with its bundled `face`).
+    pub fn use_kit_fonts(&mut self, kit: Option<&str>) {
+        self.kit_faces.select(kit);
+    }
+
+    /// Whether `kit`'s font `family` is loaded and usable.
+    pub fn has_kit_font(&self, kit: &str, family: &str) -> bool {
+        self.kit_faces.has(kit, family)
+    }
+
+    /// The face `style` draws with: its kit font if the selected kit has it loaded, its
+    /// bundled face otherwise (a font removed by a kit update, say).
+    fn face_for(&self, style: &Style) -> FaceQuery {
+        if let Some(face) = style
+            .font
+            .as_deref()
+            .and_then(|family| self.kit_faces.resolve(family))
+        {
+            return face.clone();
+        }
+        match style.face {
+            Face::Poster => self.poster.clone(),
+            Face::Sans => self.sans.clone(),
+            Face::SansBold => self.sans_bold.clone(),
+        }
+    }
+
     /// Lays out `text` in `zone` of an asset of `asset_width` x `asset_height` pixels.
     /// A text already laid out at the same zone size is only moved.
     pub fn layout_text(
@@ -126,21 +180,17 @@ impl Typesetter {
         asset_height: u32,
     ) -> CaptionLayout {
         let zone = zone.clamped();
-        let key = LayoutKey::of(text, zone, style, asset_width, asset_height);
+        let face = self.face_for(style);
+        let key = LayoutKey::of(text, zone, style, &face, asset_width, asset_height);
         if let Some(index) = self.layouts.iter().position(|(k, _)| *k == key) {
             let entry = self.layouts.remove(index);
             let moved = entry.1.moved_to(zone);
             self.layouts.push(entry);
             return moved;
         }
-        let face = match style.face {
-            Face::Poster => &self.poster,
-            Face::Sans => &self.sans,
-            Face::SansBold => &self.sans_bold,
-        };
         let laid = layout::layout(
             &mut self.fonts,
-            face,
+            &face,
             text,
             zone,
             style,
@@ -276,10 +326,12 @@ impl Typesetter {
         let mut layouts = Vec::with_capacity(remix.layers.len());
         for layer in &remix.layers {
             let layout = self.layout_layer(layer, asset_width, asset_height);
+            let face = self.face_for(&layer.style);
             let key = LayoutKey::of(
                 &layer.text,
                 layer.zone,
                 &layer.style,
+                &face,
                 asset_width,
                 asset_height,
             );

@@ -47,6 +47,8 @@ pub enum Error {
         format: &'static str,
         detail: String,
     },
+    #[error("{name}: not a TrueType or OpenType font Relais can draw with.")]
+    NotAFont { name: String },
     #[error("{path}: could not be written ({source}). Check that the folder exists and that there is free space.")]
     Write {
         path: PathBuf,

@@ -9,7 +9,7 @@ const SANS_BOLD: &[u8] = include_bytes!("fonts/Inter-Bold.otf");
 const EMOJI: &[u8] = include_bytes!("fonts/NotoColorEmoji-Relais.ttf");
 
 /// A face as the shaper asks for it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FaceQuery {
     pub family: String,
     pub weight: fontdb::Weight,

@@ -204,6 +204,28 @@ impl Bench {
         dir
     }
 
+    /// A copy shipping `bytes` as font `marianne.ttf` of family `family` (listed with
+    /// matching size and hash), edited by `edit` and signed again by the organizer.
+    fn with_font(
+        &self,
+        name: &str,
+        bytes: &[u8],
+        family: &str,
+        edit: impl FnOnce(&mut Value),
+    ) -> PathBuf {
+        let dir = self.copy(name);
+        std::fs::write(dir.join("marianne.ttf"), bytes).unwrap();
+        edit_manifest(&dir, |m| {
+            m["fonts"] = json!([{
+                "file": "marianne.ttf", "size": bytes.len(),
+                "sha256": support::sha256_hex(bytes), "family": family,
+            }]);
+            edit(m);
+        });
+        self.signer.sign(&dir);
+        dir
+    }
+
     fn path(&self, name: &str) -> PathBuf {
         self.work.path().join(name)
     }
@@ -599,6 +621,50 @@ fn cases() -> Vec<Case> {
                 })
             },
             |e| matches!(e, Error::Field { field, .. } if field == "assets[0].zones[0].style_id"),
+        ),
+        case(
+            "a named style naming a font the kit does not ship",
+            |b| {
+                b.edited("style-font", |m| {
+                    m["styles"] = json!([{ "id": "bandeau", "style": { "font": "Marianne" } }])
+                })
+            },
+            |e| matches!(e, Error::Field { field, .. } if field == "styles[0].style.font"),
+        ),
+        case(
+            "a zone's own style naming a font other than the one the kit ships",
+            |b| {
+                b.with_font("zone-font", &support::inter_bold(), "Inter", |m| {
+                    m["assets"][0]["zones"] = json!([{
+                        "x": 0.1, "y": 0.7, "width": 0.8, "height": 0.2,
+                        "style": { "font": "Marianne" }
+                    }])
+                })
+            },
+            |e| {
+                matches!(e, Error::Field { field, problem }
+                    if field == "assets[0].zones[0].style.font" && problem.contains("\"Inter\""))
+            },
+        ),
+        case(
+            "a font file that is not a font",
+            |b| {
+                b.with_font(
+                    "garbage-font",
+                    b"<html>not a font</html>",
+                    "Marianne",
+                    |_| {},
+                )
+            },
+            |e| matches!(e, Error::Field { field, .. } if field == "fonts[0].file"),
+        ),
+        case(
+            "a font file cut short",
+            |b| {
+                let font = support::test_font();
+                b.with_font("short-font", &font[..2048], "Marianne", |_| {})
+            },
+            |e| matches!(e, Error::Field { field, .. } if field == "fonts[0].file"),
         ),
         case(
             "format too new",

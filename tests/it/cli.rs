@@ -516,3 +516,71 @@ fn a_second_process_on_a_data_folder_in_use_is_refused_with_a_clear_message() {
         .assert()
         .success();
 }
+
+#[test]
+fn render_with_a_font_draws_the_layers_naming_it_and_refuses_an_unknown_or_broken_font() {
+    let (home, input, out) = folders();
+    let poster = input.join("affiche.png");
+    std::fs::write(&poster, support::png(300, 400, |_, _| [20, 30, 90, 255])).unwrap();
+    let font = input.join("marianne.ttf");
+    std::fs::write(&font, support::test_font()).unwrap();
+    let layers = |font: &str| {
+        format!(r#"{{"layers":[{{"text":"Tous aux urnes","style":{{"font":"{font}"}}}}]}}"#)
+    };
+    let render = |font_arg: &Path, layers: &str, output: &Path| {
+        relais(home.path())
+            .args(["render", "--image"])
+            .arg(&poster)
+            .arg("--font")
+            .arg(format!("Marianne={}", font_arg.display()))
+            .args(["--layers", layers, "-o"])
+            .arg(output)
+            .output()
+            .unwrap()
+    };
+
+    let with_font = out.join("marianne.png");
+    assert!(render(&font, &layers("Marianne"), &with_font)
+        .status
+        .success());
+    let plain = out.join("plain.png");
+    assert!(
+        render(&font, r#"{"layers":[{"text":"Tous aux urnes"}]}"#, &plain)
+            .status
+            .success()
+    );
+    let (a, b) = (Pixels::of(&decode(&with_font)), Pixels::of(&decode(&plain)));
+    assert!(
+        a.differing_pixels(&b, a.rows(0.7, 1.0)) > 500,
+        "the layer naming the font must be drawn in it, not in the poster face"
+    );
+
+    let before = support::entries(&out);
+    let unknown = render(&font, &layers("Inconnue"), &out.join("unknown.png"));
+    assert!(
+        !unknown.status.success(),
+        "a family no --font gives is an error, not a silent fallback"
+    );
+    assert!(
+        stderr_of(&unknown).contains("--font Inconnue=FILE"),
+        "the message says how to give the font: {}",
+        stderr_of(&unknown)
+    );
+    let garbage = input.join("cassee.ttf");
+    std::fs::write(&garbage, b"no font here").unwrap();
+    let broken = render(&garbage, &layers("Marianne"), &out.join("broken.png"));
+    assert!(
+        !broken.status.success(),
+        "a file that is not a font is refused"
+    );
+    assert!(
+        stderr_of(&broken).contains("cassee.ttf") && stderr_of(&broken).contains("not a TrueType"),
+        "the message names the file: {}",
+        stderr_of(&broken)
+    );
+    assert_eq!(
+        support::entries(&out),
+        before,
+        "a refused render writes nothing"
+    );
+}

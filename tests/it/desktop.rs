@@ -156,3 +156,102 @@ fn two_layers() -> serde_json::Value {
         {"text": "Été", "zone": {"x": 0.1, "y": 0.05, "width": 0.8, "height": 0.15}, "style": {}, "locked": true}
     ]})
 }
+
+/// The preview's JPEG bytes for one layer in the asset's zone with `style`.
+fn preview_with(
+    window: &tauri::WebviewWindow<tauri::test::MockRuntime>,
+    style: serde_json::Value,
+) -> Vec<u8> {
+    let remix = serde_json::json!({"layers": [{
+        "text": "Dimanche, tous aux urnes",
+        "zone": {"x": 0.05, "y": 0.3, "width": 0.9, "height": 0.4},
+        "style": style,
+    }]});
+    let response = get_ipc_response(
+        window,
+        request(
+            "render_preview",
+            serde_json::json!({"kitId": "municipales", "assetId": "affiche", "remix": remix, "maxWidth": 400, "maxHeight": 500}),
+        ),
+    )
+    .unwrap_or_else(|error| panic!("the preview is drawn whatever the font: {error}"));
+    match response {
+        InvokeResponseBody::Raw(bytes) => bytes,
+        InvokeResponseBody::Json(other) => panic!("expected raw JPEG bytes, got JSON {other:.80}"),
+    }
+}
+
+#[test]
+fn the_editor_preview_draws_a_kit_style_in_the_kits_font_and_follows_a_kit_update() {
+    use crate::kit::{Signer, NOW};
+    use crate::kit_fonts::build_kit;
+    use crate::support;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let work = tempfile::tempdir().expect("temp dir");
+    let signer = Signer::new();
+    {
+        let mut store = relais::db::Store::open(dir.path()).expect("a fresh data folder opens");
+        let v1 = build_kit(
+            work.path(),
+            &signer,
+            "municipales",
+            1,
+            &support::test_font(),
+        );
+        relais::kit::import_path(
+            &mut store,
+            &v1,
+            &signer.trust(),
+            NOW,
+            &relais::render::Limits::default(),
+        )
+        .expect("the kit with a font imports");
+    }
+    let state = AppState::open(dir.path()).expect("the data folder opens");
+    let app = app(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds with the real configuration");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("the main window is created");
+
+    let poster = preview_with(&window, serde_json::json!({}));
+    let kit_font = preview_with(&window, serde_json::json!({"font": "Marianne"}));
+    assert_ne!(
+        kit_font, poster,
+        "the kit's style names its font: the preview must not fall back to the poster face"
+    );
+    assert_eq!(
+        preview_with(&window, serde_json::json!({"font": "Inconnue"})),
+        poster,
+        "a font the kit does not have draws in the style's face, without an error"
+    );
+
+    // Version 2 ships another file under the same family; the window imports it.
+    let v2 = build_kit(
+        work.path(),
+        &signer,
+        "municipales",
+        2,
+        &support::inter_bold(),
+    );
+    get_ipc_response(
+        &window,
+        request(
+            "kit_import",
+            serde_json::json!({"path": v2.display().to_string()}),
+        ),
+    )
+    .expect("the update from the pinned key imports");
+    let updated = preview_with(&window, serde_json::json!({"font": "Marianne"}));
+    assert_ne!(
+        updated, kit_font,
+        "after the update the preview must use the new font file, not the loaded one"
+    );
+    assert_eq!(
+        updated,
+        preview_with(&window, serde_json::json!({"face": "sans_bold"})),
+        "version 2's Marianne is Inter Bold, so it draws as Relais's own sans_bold"
+    );
+}

@@ -14,9 +14,11 @@ use std::path::PathBuf;
 use image::imageops::FilterType;
 use image::{Rgba, RgbaImage};
 use relais::render::{
-    Align, Band, Face, Frame, Layer, Outline, Picture, Remix, Repeat, Shadow, SizeRule, Style,
-    Typesetter, Zone, ZoneRule,
+    Align, Band, Face, Frame, KitFont, Layer, Outline, Picture, Remix, Repeat, Shadow, SizeRule,
+    Style, Typesetter, Zone, ZoneRule,
 };
+
+use crate::support;
 
 /// Largest difference allowed on any channel of a pixel.
 const CHANNEL_TOLERANCE: u8 = 24;
@@ -164,7 +166,11 @@ fn remix(layers: Vec<Layer>) -> Remix {
 
 /// The remix drawn on a still backdrop at full size.
 fn render(width: u32, height: u32, remix: &Remix) -> RgbaImage {
-    let mut typesetter = Typesetter::new();
+    render_with(&mut Typesetter::new(), width, height, remix)
+}
+
+/// As [`render`], with a typesetter that may hold kit fonts.
+fn render_with(typesetter: &mut Typesetter, width: u32, height: u32, remix: &Remix) -> RgbaImage {
     let picture = Picture::Still(backdrop(width, height));
     match typesetter.apply_remix(&picture, remix) {
         Picture::Still(image) => image,
@@ -464,4 +470,62 @@ fn golden_two_independent_layers_with_fixed_and_fitted_sizes() {
     );
     let bottom = layer("Ajusté à la zone", Zone::BOTTOM_BAND, Style::default());
     check("two_layers", &render(600, 750, &remix(vec![top, bottom])));
+}
+
+#[test]
+fn golden_kit_font_draws_the_caption_in_the_organizers_serif_with_bundled_emoji() {
+    let mut typesetter = Typesetter::new();
+    typesetter
+        .load_kit_fonts(
+            "municipales",
+            vec![KitFont {
+                family: "Marianne".into(),
+                file: "fonts/marianne.ttf".into(),
+                bytes: support::test_font(),
+            }],
+        )
+        .expect("the test font loads");
+    typesetter.use_kit_fonts(Some("municipales"));
+    let style = Style {
+        font: Some("Marianne".into()),
+        fill: [255, 248, 220, 255],
+        outline: Some(Outline {
+            color: [40, 20, 60, 255],
+            width: 0.06,
+        }),
+        max_size: 0.1,
+        ..Style::default()
+    };
+    let zone = Zone {
+        x: 0.06,
+        y: 0.55,
+        width: 0.88,
+        height: 0.38,
+    };
+    // The ballot box emoji is not in the kit font: it must come from the bundled one.
+    let text = "Dimanche, « tous » aux urnes ! 🗳️";
+    let with_font = render_with(
+        &mut typesetter,
+        600,
+        750,
+        &remix(vec![layer(text, zone, style.clone())]),
+    );
+    let bundled = render(
+        600,
+        750,
+        &remix(vec![layer(
+            text,
+            zone,
+            Style {
+                font: None,
+                ..style
+            },
+        )]),
+    );
+    let (changed, _) = compare(&bundled, &with_font);
+    assert!(
+        changed > 2000,
+        "the kit font must visibly replace the bundled poster face ({changed} pixels differ)"
+    );
+    check("kit_font", &with_font);
 }

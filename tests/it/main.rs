@@ -8,6 +8,7 @@ mod fit;
 mod golden;
 mod jpeg;
 mod kit;
+mod kit_fonts;
 mod kit_remote;
 mod kit_tools;
 mod render;

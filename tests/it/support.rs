@@ -296,3 +296,21 @@ pub fn entries(dir: &Path) -> Vec<String> {
     names.sort();
     names
 }
+
+/// The font the tests ship in kits: a DejaVu Serif Bold subset (Latin, French
+/// punctuation, Armenian), nothing like the bundled faces. Licence beside it.
+pub fn test_font() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/fonts/DejaVuSerif-Bold-Relais.ttf"),
+    )
+    .expect("the test font is committed under tests/fixtures/fonts")
+}
+
+/// One of Relais's own fonts, Inter Bold (the `sans_bold` face), as a kit would ship it.
+pub fn inter_bold() -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/render/fonts/Inter-Bold.otf"),
+    )
+    .expect("the bundled Inter Bold is in the repository")
+}

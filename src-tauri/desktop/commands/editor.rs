@@ -18,7 +18,7 @@ pub fn render_preview(
     let (summary, picture) = state.asset(&kit_id, &asset_id)?;
     let remix = summary.constrain(remix);
     let jpeg = state.preview()?.render_remix(
-        &mut *state.typesetter()?,
+        &mut *state.typesetter_for(&summary)?,
         &summary.entry.sha256,
         &picture,
         &remix,
@@ -60,9 +60,10 @@ pub async fn export_image<R: Runtime>(
     // Re-encoding a long GIF takes seconds: keep it off the async runtime's threads.
     let app = window.app_handle().clone();
     let written = path.clone();
+    let asset = summary.clone();
     tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
         let state = app.state::<AppState>();
-        let remixed = state.typesetter()?.apply_remix(&picture, &remix);
+        let remixed = state.typesetter_for(&asset)?.apply_remix(&picture, &remix);
         Ok(encode_to_file(&remixed, format, &written)?)
     })
     .await
@@ -87,7 +88,7 @@ pub fn copy_image(
     let remix = summary.constrain(remix);
     // Only the first frame is copied: caption it alone, not every frame of a GIF.
     let still = Picture::Still(picture.first_frame().clone());
-    let remixed = state.typesetter()?.apply_remix(&still, &remix);
+    let remixed = state.typesetter_for(&summary)?.apply_remix(&still, &remix);
     crate::desktop::clipboard::put_image(remixed.first_frame())?;
     tracing::info!(asset = %summary.entry.id, "copied to the clipboard");
     Ok(())

@@ -131,7 +131,12 @@ pub enum SizeRule {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Style {
+    /// The bundled face; also what is drawn when `font` names no loaded kit font.
     pub face: Face,
+    /// A font the kit ships, by the `family` its kit.json declares for it. Left out of
+    /// the JSON when absent, so styles without one keep their exact bytes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub font: Option<String>,
     pub fill: [u8; 4],
     pub outline: Option<Outline>,
     pub align: Align,
@@ -151,6 +156,7 @@ impl Default for Style {
     fn default() -> Self {
         Self {
             face: Face::Poster,
+            font: None,
             fill: [255, 255, 255, 255],
             outline: Some(Outline {
                 color: [0, 0, 0, 255],
