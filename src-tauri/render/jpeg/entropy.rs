@@ -18,6 +18,9 @@ pub(super) struct Spec {
 pub(super) struct DecodeTable {
     /// (length << 8 | symbol) for codes of at most FAST_BITS bits, 0 otherwise.
     fast: Vec<u16>,
+    /// For AC codes whose value bits also fit in FAST_BITS: (value << 16 | run << 8 |
+    /// bits used), so most coefficients cost one lookup; 0 otherwise.
+    fast_ac: Vec<i32>,
     /// Largest code of each length (index 1..=16), -1 when none.
     max_code: [i32; 17],
     /// Offset from a code of each length to its symbol's index.
@@ -58,8 +61,22 @@ impl DecodeTable {
             }
             code <<= 1;
         }
+        let fast_ac = fast
+            .iter()
+            .enumerate()
+            .map(|(peek, &entry)| {
+                let (length, symbol) = (u32::from(entry >> 8), entry & 0xFF);
+                let (run, size) = (i32::from(symbol >> 4), u32::from(symbol & 15));
+                if entry == 0 || size == 0 || length + size > FAST_BITS {
+                    return 0;
+                }
+                let bits = (peek as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
+                (extend(bits, size) << 16) | (run << 8) | (length + size) as i32
+            })
+            .collect();
         Ok(Self {
             fast,
+            fast_ac,
             max_code,
             offset,
             symbols: spec.symbols.clone(),
@@ -92,6 +109,33 @@ impl<'a> BitReader<'a> {
     }
 
     fn refill(&mut self) {
+        // Fast path: whole bytes straight from the data while none of them is 0xFF.
+        if self.marker.is_none() {
+            if let Some(chunk) = self.data.get(self.pos..self.pos + 8) {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(chunk);
+                let word = u64::from_be_bytes(word);
+                let inverse = !word;
+                // High bit set at (or, conservatively, before) each 0xFF byte.
+                let ff =
+                    inverse.wrapping_sub(0x0101_0101_0101_0101) & !inverse & 0x8080_8080_8080_8080;
+                let room = (64 - self.bits) / 8;
+                let take = room.min(ff.leading_zeros() / 8);
+                if take > 0 {
+                    let kept = if take == 8 {
+                        word
+                    } else {
+                        word & !(u64::MAX >> (take * 8))
+                    };
+                    self.acc |= kept >> self.bits;
+                    self.bits += take * 8;
+                    self.pos += take as usize;
+                    if self.bits > 56 {
+                        return;
+                    }
+                }
+            }
+        }
         while self.bits <= 56 {
             let byte = if self.marker.is_some() || self.pos >= self.data.len() {
                 self.padding += 1;
@@ -192,6 +236,22 @@ impl<'a> BitReader<'a> {
         out[0] = i16::try_from(*dc).map_err(|_| Unsupported("a DC value is out of range"))?;
         let mut k = 1usize;
         while k < 64 {
+            if self.bits < 16 {
+                self.refill();
+            }
+            let fast = ac_table.fast_ac[(self.acc >> (64 - FAST_BITS)) as usize];
+            if fast != 0 {
+                k += ((fast >> 8) & 15) as usize;
+                if k > 63 {
+                    return Err(Unsupported("a block has more than 64 coefficients"));
+                }
+                let used = (fast & 0xFF) as u32;
+                self.acc <<= used;
+                self.bits -= used;
+                out[k] = (fast >> 16) as i16;
+                k += 1;
+                continue;
+            }
             let symbol = self.symbol(ac_table)?;
             let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
             if size == 0 {
@@ -462,10 +522,9 @@ impl BitWriter {
         let (category, bits) = magnitude(value - *dc);
         *dc = value;
         self.put(
-            u32::from(dct.code[category as usize]),
-            u32::from(dct.length[category as usize]),
+            (u32::from(dct.code[category as usize]) << category) | bits,
+            u32::from(dct.length[category as usize]) + category,
         );
-        self.put(bits, category);
         let mut mask = ac_mask(block);
         let mut next = 1u32;
         while mask != 0 {
@@ -479,8 +538,11 @@ impl BitWriter {
             }
             let (size, bits) = magnitude(i32::from(block[k as usize]));
             let symbol = ((run as usize) << 4) | size as usize;
-            self.put(u32::from(act.code[symbol]), u32::from(act.length[symbol]));
-            self.put(bits, size);
+            // Code and value in one go: at most 16 + 10 bits.
+            self.put(
+                (u32::from(act.code[symbol]) << size) | bits,
+                u32::from(act.length[symbol]) + size,
+            );
         }
         if next != 64 {
             self.put(u32::from(act.code[0]), u32::from(act.length[0]));

@@ -90,7 +90,10 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
     ];
     std::thread::scope(|scope| -> Result<(), Unsupported> {
         let (sender, receiver) = mpsc::sync_channel::<Result<SourceRow, Unsupported>>(8);
-        scope.spawn(move || decode(header, source_mcus, &sender));
+        // Rows go back to the decoder once used: clearing a row that is still in cache
+        // is cheaper than fresh pages from the allocator.
+        let (recycle, recycled) = mpsc::channel::<SourceRow>();
+        scope.spawn(move || decode(header, source_mcus, &sender, &recycled));
         let mut dc = [0i32; 3];
         for row in 0..mcus.1 {
             let first = receiver
@@ -106,7 +109,11 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
                     Err(_) => None,
                 };
                 place_rows(&mut planes, header, row, &first, second.as_ref());
+                if let Some(second) = second {
+                    let _ = recycle.send(second);
+                }
             }
+            let _ = recycle.send(first);
             if let Some(region) = &region {
                 region.redraw_row(&mut planes, row, layers);
             }
@@ -201,6 +208,7 @@ fn decode(
     header: &Header,
     mcus: (usize, usize),
     sender: &mpsc::SyncSender<Result<SourceRow, Unsupported>>,
+    recycled: &mpsc::Receiver<SourceRow>,
 ) {
     let mut reader = BitReader::new(header.scan);
     let shapes: Vec<(usize, usize)> = if header.components.len() == 1 {
@@ -217,10 +225,18 @@ fn decode(
     let restart = header.restart as usize;
     let mut next_marker = 0u8;
     for y in 0..mcus.1 {
-        let mut row: SourceRow = shapes
-            .iter()
-            .map(|&(h, v)| vec![[0i16; 64]; mcus.0 * h * v])
-            .collect();
+        let mut row: SourceRow = match recycled.try_recv() {
+            Ok(mut row) => {
+                for plane in &mut row {
+                    plane.fill([0; 64]);
+                }
+                row
+            }
+            Err(_) => shapes
+                .iter()
+                .map(|&(h, v)| vec![[0i16; 64]; mcus.0 * h * v])
+                .collect(),
+        };
         let result = (|| {
             for x in 0..mcus.0 {
                 let index = y * mcus.0 + x;
