@@ -31,7 +31,7 @@ const SCALE_STEPS: usize = 7;
 const THIN_BELOW_SCALE: f64 = 0.5;
 /// Dropping frames is worth it only if the animation comes out this much wider.
 const THIN_MIN_GAIN: f64 = 1.25;
-/// Fewer frames than this are not thinned: half of them would hardly move.
+/// Fewer frames than this are not thinned: what is left would flicker, not move.
 const THIN_MIN_FRAMES: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,7 +52,7 @@ pub enum Error {
         bytes: u64,
         max_bytes: u64,
     },
-    #[error("{network} plays animated GIFs up to {limit}, and this one still takes {size} reduced to {width}x{height} with {frames} frames. Pick a shorter or smaller GIF, or post its first frame as a still image.", network = network.name(), limit = megabytes(*max_bytes), size = megabytes(*bytes))]
+    #[error("{network} plays animated GIFs up to {limit}, and this one still takes {size} reduced to {width}x{height} with {frames} frames. Pick a shorter or smaller GIF, or post its first frame as a still image.", network = network.name(), size = sizes(*bytes, *max_bytes).0, limit = sizes(*bytes, *max_bytes).1)]
     AnimationTooBig {
         network: Network,
         width: u32,
@@ -134,9 +134,8 @@ pub fn fit_for(picture: &Picture, limits: &TargetLimits) -> Result<Fitted, Error
 }
 
 /// Fits keeping `preferred` (the source's format, say) whenever the target allows it.
-/// `preferred` is the format of a still: an animation stays a GIF on a target that plays animation, and fails with
-/// [`Error::AnimationTooBig`] if no animated file fits; it becomes a still only where
-/// animation cannot be shown.
+/// `preferred` is for stills: an animation stays a GIF where the target plays animation
+/// (or fails with [`Error::AnimationTooBig`]), and becomes a still only where it cannot.
 pub fn fit_as(
     picture: &Picture,
     preferred: OutputFormat,
@@ -145,7 +144,7 @@ pub fn fit_as(
     let scale = checked_scale(picture, limits)?;
     if let Picture::Animation { frames, repeat } = picture {
         if frames.len() > 1 && limits.animation && limits.accepts(MediaFormat::Gif) {
-            return fit_animation(frames, *repeat, limits, scale);
+            return fit_animation(frames, *repeat, picture.dimensions(), limits, scale);
         }
     }
     fit_first_frame_at(picture, preferred, limits, scale)
@@ -202,10 +201,10 @@ fn fit_first_frame_at(
 fn fit_animation(
     frames: &[Frame],
     repeat: Repeat,
+    (width, height): (u32, u32),
     limits: &TargetLimits,
     scale: f64,
 ) -> Result<Fitted, Error> {
-    let (width, height) = frames[0].image.dimensions();
     let max_bytes = limits.byte_limit(true);
     let search = |frames: &[Frame]| {
         largest_fitting(width, height, scale, max_bytes, |s| {
@@ -312,8 +311,18 @@ fn every_other_frame(frames: &[Frame]) -> Vec<Frame> {
         .collect()
 }
 
-/// A byte count as volunteers read file sizes: "10.5 MB", "980 KB", "200 bytes".
-fn megabytes(bytes: u64) -> String {
+/// A file size and a limit as volunteers read them ("10.5 MB", "980 KB"), in exact
+/// bytes when rounding would make them look equal.
+fn sizes(size: u64, limit: u64) -> (String, String) {
+    let (a, b) = (readable(size), readable(limit));
+    if a == b {
+        (format!("{size} bytes"), format!("{limit} bytes"))
+    } else {
+        (a, b)
+    }
+}
+
+fn readable(bytes: u64) -> String {
     let trimmed = |value: f64| {
         let text = format!("{value:.1}");
         text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
