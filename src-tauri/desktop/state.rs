@@ -21,7 +21,9 @@ pub struct AppState {
     kit_fonts: Mutex<HashMap<String, Vec<FontEntry>>>,
     /// The open asset at screen size, kept so a drag costs only the caption.
     preview: Mutex<Preview>,
-    /// The asset open in the editor, decoded once.
+    /// The first frame of the asset open in the editor, decoded once: the preview and the
+    /// copy show nothing else, and an export decodes the file itself, frame by frame when
+    /// it is long, so a long GIF never sits decoded whole in memory while editing.
     current: Mutex<Option<(String, Arc<Picture>)>>,
 }
 
@@ -107,7 +109,13 @@ impl AppState {
         }
     }
 
-    /// The asset's summary and decoded pixels, decoding only when the asset changes.
+    /// An installed asset's summary.
+    pub fn summary(&self, kit_id: &str, asset_id: &str) -> Result<AssetSummary, IpcError> {
+        Ok(kit::find_asset(&*self.store()?, kit_id, asset_id)?)
+    }
+
+    /// The asset's summary and its first frame (a still, even for an animation),
+    /// decoding only when the asset changes.
     pub fn asset(
         &self,
         kit_id: &str,
@@ -121,7 +129,8 @@ impl AppState {
                 return Ok((summary, Arc::clone(picture)));
             }
         }
-        let picture = Arc::new(kit::load_picture(&store, &summary, &self.limits)?);
+        let first = kit::load_first_frame(&store, &summary, &self.limits)?;
+        let picture = Arc::new(Picture::Still(first));
         *current = Some((summary.entry.sha256.clone(), Arc::clone(&picture)));
         Ok((summary, picture))
     }

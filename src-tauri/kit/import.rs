@@ -365,7 +365,7 @@ fn check_asset<'a>(
     entry: &'a AssetEntry,
     limits: &Limits,
 ) -> Result<Checked<'a>, Error> {
-    let picture = check(folder, entry, limits)?;
+    let first_frame = check(folder, entry, limits)?;
     // Thumbnails are made once per asset content, whichever kit or version lists it.
     let cached: Option<String> = store
         .conn()
@@ -377,22 +377,25 @@ fn check_asset<'a>(
         .optional()?;
     let thumbnail = match cached.filter(|sha| store.blobs().contains(sha)) {
         Some(sha) => Thumbnail::Cached(sha),
-        None => Thumbnail::Fresh(thumbnail::make(&picture).map_err(|source| Error::Image {
-            file: entry.file.clone(),
-            source,
-        })?),
+        None => Thumbnail::Fresh(
+            thumbnail::make(&first_frame).map_err(|source| Error::Image {
+                file: entry.file.clone(),
+                source,
+            })?,
+        ),
     };
     Ok(Checked { entry, thumbnail })
 }
 
 /// Checks one listed file against its kit.json entry: size, SHA-256, decodable within
-/// `limits`, dimensions and kind as declared. Shared by import and `relais kit verify`
-/// so the organizer's check and the volunteer's are the same check.
+/// `limits` (a long GIF frame by frame, as its export will be), dimensions and kind as
+/// declared; returns the first frame. Shared by import and `relais kit verify` so the
+/// organizer's check and the volunteer's are the same check.
 pub(crate) fn check(
     folder: &Path,
     entry: &AssetEntry,
     limits: &Limits,
-) -> Result<render::Picture, Error> {
+) -> Result<image::RgbaImage, Error> {
     let bytes = read_listed(folder, &entry.file, entry.size, &entry.sha256)?;
     let image_error = |source| Error::Image {
         file: entry.file.clone(),
@@ -409,14 +412,15 @@ pub(crate) fn check(
             actual_height: height,
         });
     }
-    let picture = render::decode_bytes(&bytes, &entry.file, limits).map_err(image_error)?;
-    if entry.kind == AssetKind::Animation && !picture.is_animated() {
+    let (first_frame, frames) =
+        render::verify_decodes(&bytes, &entry.file, limits).map_err(image_error)?;
+    if entry.kind == AssetKind::Animation && frames < 2 {
         return Err(Error::Field {
             field: format!("assets.{}.kind", entry.id),
             problem: "says animation but the file has a single frame".to_owned(),
         });
     }
-    Ok(picture)
+    Ok(first_frame)
 }
 
 /// Imports a kit folder or a `.relais` file. A `.relais` file has its names checked

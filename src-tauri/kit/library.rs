@@ -209,22 +209,43 @@ pub fn find_asset(store: &Store, kit_id: &str, asset_id: &str) -> Result<AssetSu
     find_asset_at(store, kit_id, asset_id, installed_at.unwrap_or_default())
 }
 
-/// Decodes an installed asset from the blob store.
-pub fn load_picture(
-    store: &Store,
-    asset: &AssetSummary,
-    limits: &crate::render::Limits,
-) -> Result<crate::render::Picture, Error> {
-    let bytes = store
+/// The file bytes of an installed asset, from the blob store.
+pub fn read_asset(store: &Store, asset: &AssetSummary) -> Result<Vec<u8>, Error> {
+    store
         .blobs()
         .read(&asset.entry.sha256)
         .map_err(|source| Error::FileRead {
             file: asset.entry.file.clone(),
             source,
-        })?;
+        })
+}
+
+/// Decodes an installed asset from the blob store, every frame of an animation.
+pub fn load_picture(
+    store: &Store,
+    asset: &AssetSummary,
+    limits: &crate::render::Limits,
+) -> Result<crate::render::Picture, Error> {
+    let bytes = read_asset(store, asset)?;
     crate::render::decode_bytes(&bytes, &asset.entry.file, limits).map_err(|source| Error::Image {
         file: asset.entry.file.clone(),
         source,
+    })
+}
+
+/// Decodes only the first frame of an installed asset: what the editor shows, cheap
+/// however long the animation.
+pub fn load_first_frame(
+    store: &Store,
+    asset: &AssetSummary,
+    limits: &crate::render::Limits,
+) -> Result<image::RgbaImage, Error> {
+    let bytes = read_asset(store, asset)?;
+    crate::render::decode_first_frame(&bytes, &asset.entry.file, limits).map_err(|source| {
+        Error::Image {
+            file: asset.entry.file.clone(),
+            source,
+        }
     })
 }
 

@@ -29,8 +29,8 @@ pub use fonts::{read_fonts, use_kit_fonts};
 pub use import::{import_folder, import_path, ImportOutcome, ImportReport, RetractedAsset};
 pub use inspect::{inspect, Inspection};
 pub use library::{
-    blackouts, find_asset, find_asset_at, list_assets, list_kits, load_picture, remove_kit,
-    AssetSummary, Availability, KitSummary,
+    blackouts, find_asset, find_asset_at, list_assets, list_kits, load_first_frame, load_picture,
+    read_asset, remove_kit, AssetSummary, Availability, KitSummary,
 };
 pub use manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, ListedFile, Localized, LocalizedList,

@@ -24,6 +24,19 @@ pub enum Network {
 }
 
 impl Network {
+    /// The network's name as volunteers know it, for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Mastodon => "Mastodon",
+            Network::MastodonOlder => "Mastodon (older server)",
+            Network::Bluesky => "Bluesky",
+            Network::BlueskyOlder => "Bluesky (older server)",
+            Network::Telegram => "Telegram",
+            Network::Discord => "Discord",
+            Network::LocalExport => "Local export",
+        }
+    }
+
     pub const ALL: [Network; 7] = [
         Network::Mastodon,
         Network::MastodonOlder,
@@ -47,6 +60,8 @@ pub enum MediaFormat {
 /// Limits on one image attachment. `None` means the network states no such limit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TargetLimits {
+    /// Whose limits these are, so a refusal can name the network.
+    pub network: Network,
     /// Largest still image file, in bytes.
     pub max_bytes: u64,
     /// Largest animated file, when it differs from `max_bytes` (Telegram sends GIFs as
@@ -61,7 +76,9 @@ pub struct TargetLimits {
     pub max_aspect_ratio: Option<f64>,
     /// Formats the network takes, in the order Relais prefers when it must convert.
     pub formats: Vec<MediaFormat>,
-    /// False when the network would show only a still (Bluesky's images embed).
+    /// True when an animated GIF posted there plays. False when the network would show
+    /// only a still (Bluesky's images embed, which Relais uses): there an animation is
+    /// fitted as its first frame.
     pub animation: bool,
     pub text: TextLimits,
 }
@@ -87,6 +104,7 @@ const ALL_FORMATS: [MediaFormat; 4] = [
 
 pub fn for_network(network: Network) -> TargetLimits {
     let unlimited = TargetLimits {
+        network,
         max_bytes: u64::MAX,
         max_animation_bytes: None,
         max_pixels: None,
@@ -114,7 +132,8 @@ pub fn for_network(network: Network) -> TargetLimits {
     };
     let bluesky = |max_bytes| TargetLimits {
         max_bytes,
-        // The images embed shows an animated GIF as a still image.
+        // The images embed shows an animated GIF as a still image. The official app posts
+        // GIFs as video (app.bsky.embed.video), which Relais does not do.
         animation: false,
         text: TextLimits {
             max_post_chars: Some(300),
@@ -125,6 +144,8 @@ pub fn for_network(network: Network) -> TargetLimits {
         },
         ..unlimited.clone()
     };
+    // Animated GIFs play on Mastodon (converted to a looping video by the server),
+    // Telegram (sent with sendAnimation) and Discord: `animation` stays true there.
     match network {
         Network::Mastodon => TargetLimits {
             max_bytes: 16 * MIB,

@@ -377,15 +377,6 @@ impl Typesetter {
         layouts
     }
 
-    /// Every visible layer of the remix drawn at the asset's own size, each on its own
-    /// small pixmap placed in the asset: what the JPEG path composites block by block.
-    pub(crate) fn draw_layers(&mut self, remix: &Remix, width: u32, height: u32) -> Vec<Drawn> {
-        self.layout_remix(remix, width, height)
-            .iter()
-            .filter_map(|layout| self.draw(layout, width, height))
-            .collect()
-    }
-
     /// The captioned picture at full size. For animations the caption layer is drawn
     /// once and composited onto every frame.
     pub fn apply(&mut self, picture: &Picture, caption: &Caption) -> Picture {
@@ -396,15 +387,13 @@ impl Typesetter {
     /// still or onto every frame of an animation.
     pub fn apply_remix(&mut self, picture: &Picture, remix: &Remix) -> Picture {
         let (width, height) = picture.dimensions();
-        let drawn = self.draw_layers(remix, width, height);
+        let drawn = self.draw_remix(remix, width, height);
         if drawn.is_empty() {
             return picture.clone();
         }
         let paint = |image: &RgbaImage| {
             let mut out = image.clone();
-            for layer in &drawn {
-                composite(&mut out, layer);
-            }
+            drawn.paint(&mut out);
             out
         };
         match picture {
@@ -420,5 +409,63 @@ impl Typesetter {
                 repeat: *repeat,
             },
         }
+    }
+
+    /// Every layer of `remix` rasterized once for an asset of `width` x `height`, to be
+    /// painted onto each frame: the glyphs are drawn once however long the animation.
+    pub fn draw_remix(&mut self, remix: &Remix, width: u32, height: u32) -> DrawnRemix {
+        let layers = self
+            .layout_remix(remix, width, height)
+            .iter()
+            .filter_map(|layout| self.draw(layout, width, height))
+            .collect();
+        DrawnRemix {
+            width,
+            height,
+            layers,
+        }
+    }
+}
+
+/// A remix's layers drawn at one size, premultiplied, each only as large as its ink:
+/// what is composited onto a still or onto every frame of an animation.
+pub struct DrawnRemix {
+    width: u32,
+    height: u32,
+    layers: Vec<Drawn>,
+}
+
+impl DrawnRemix {
+    /// The asset size the layers were laid out and drawn for.
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.width, self.height)
+    }
+
+    /// The drawn layers, bottom first, each placed in the asset.
+    pub(crate) fn layers(&self) -> &[Drawn] {
+        &self.layers
+    }
+
+    /// True when no layer has any ink (every text empty): painting changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.layers.is_empty()
+    }
+
+    /// Source-over of every layer, bottom first, onto `frame` (the asset at the size in
+    /// [`DrawnRemix::dimensions`]).
+    pub fn paint(&self, frame: &mut RgbaImage) {
+        for layer in &self.layers {
+            composite(frame, layer);
+        }
+    }
+}
+
+impl std::fmt::Debug for DrawnRemix {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DrawnRemix")
+            .field("width", &self.width)
+            .field("height", &self.height)
+            .field("layers", &self.layers.len())
+            .finish()
     }
 }

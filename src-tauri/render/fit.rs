@@ -1,24 +1,38 @@
 //! Fit for network: the best file a target accepts, changing as little as possible, and
 //! the list of what was changed so the UI can say it.
 //!
-//! Order of resort: keep the format and size; lower JPEG quality (never below
+//! Order of resort for a still: keep the format and size; lower JPEG quality (never below
 //! [`JPEG_QUALITY_FLOOR`]); turn an opaque lossless still into JPEG; downscale (binary
-//! search on the scale); and for an animation, a still first frame only when the target
-//! cannot show animation or no animated file fits.
+//! search on the scale).
+//!
+//! An animation stays animated wherever the target plays GIFs: it is downscaled as
+//! little as needed, and every other frame is dropped (delays merged, so it lasts as
+//! long) only when that keeps it clearly larger than downscaling alone would. If even the
+//! smallest size Relais allows does not fit, fitting fails with [`Error::AnimationTooBig`]
+//! rather than posting a still the volunteer did not choose. It becomes its first frame
+//! only where the target cannot show animation, or when the caller asks for that with
+//! [`fit_first_frame`] (the UI's "post the first frame instead").
 
 use image::imageops::FilterType;
 use image::RgbaImage;
 use serde::Serialize;
 
 use super::encode::{encode, encode_still, OutputFormat};
-use super::picture::{Frame, Picture};
-use crate::networks::{MediaFormat, TargetLimits};
+use super::picture::{Frame, Picture, Repeat};
+use crate::networks::{MediaFormat, Network, TargetLimits};
 
 /// Below this JPEG quality artefacts show on text; downscaling looks better.
 pub const JPEG_QUALITY_FLOOR: u8 = 70;
 /// Nobody wants a smaller image than this on a timeline.
 pub const MIN_SIDE: u32 = 64;
 const SCALE_STEPS: usize = 7;
+/// Keeping every frame is preferred down to this fraction of the largest allowed size;
+/// below it, dropping every other frame is tried.
+const THIN_BELOW_SCALE: f64 = 0.5;
+/// Dropping frames is worth it only if the animation comes out this much wider.
+const THIN_MIN_GAIN: f64 = 1.25;
+/// Fewer frames than this are not thinned: what is left would flicker, not move.
+const THIN_MIN_FRAMES: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -35,6 +49,15 @@ pub enum Error {
     TooBig {
         width: u32,
         height: u32,
+        bytes: u64,
+        max_bytes: u64,
+    },
+    #[error("{network} plays animated GIFs up to {limit}, and this one still takes {size} reduced to {width}x{height} with {frames} frames. Pick a shorter or smaller GIF, or post its first frame as a still image.", network = network.name(), size = sizes(*bytes, *max_bytes).0, limit = sizes(*bytes, *max_bytes).1)]
+    AnimationTooBig {
+        network: Network,
+        width: u32,
+        height: u32,
+        frames: usize,
         bytes: u64,
         max_bytes: u64,
     },
@@ -58,6 +81,12 @@ pub enum Change {
     AnimationToStill {
         frames: usize,
     },
+    /// Every other frame dropped, each kept frame showing for its own delay plus the
+    /// dropped one's: same duration, half the frames.
+    FramesDropped {
+        from: usize,
+        to: usize,
+    },
 }
 
 impl std::fmt::Display for Change {
@@ -72,6 +101,12 @@ impl std::fmt::Display for Change {
             Change::Converted { from, to } => write!(f, "converted from {from} to {to}"),
             Change::AnimationToStill { frames } => {
                 write!(f, "animation ({frames} frames) → first frame")
+            }
+            Change::FramesDropped { from, to } => {
+                write!(
+                    f,
+                    "every other frame dropped ({from} → {to} frames, same duration)"
+                )
             }
         }
     }
@@ -99,11 +134,36 @@ pub fn fit_for(picture: &Picture, limits: &TargetLimits) -> Result<Fitted, Error
 }
 
 /// Fits keeping `preferred` (the source's format, say) whenever the target allows it.
+/// `preferred` is for stills: an animation stays a GIF where the target plays animation
+/// (or fails with [`Error::AnimationTooBig`]), and becomes a still only where it cannot.
 pub fn fit_as(
     picture: &Picture,
     preferred: OutputFormat,
     limits: &TargetLimits,
 ) -> Result<Fitted, Error> {
+    let scale = checked_scale(picture, limits)?;
+    if let Picture::Animation { frames, repeat } = picture {
+        if frames.len() > 1 && limits.animation && limits.accepts(MediaFormat::Gif) {
+            return fit_animation(frames, *repeat, picture.dimensions(), limits, scale);
+        }
+    }
+    fit_first_frame_at(picture, preferred, limits, scale)
+}
+
+/// The first frame of `picture` as a still fitted for the target, for when the
+/// volunteer chooses to post a still instead of an animation that does not fit. A still
+/// picture is fitted as [`fit_as`] would.
+pub fn fit_first_frame(
+    picture: &Picture,
+    preferred: OutputFormat,
+    limits: &TargetLimits,
+) -> Result<Fitted, Error> {
+    let scale = checked_scale(picture, limits)?;
+    fit_first_frame_at(picture, preferred, limits, scale)
+}
+
+/// The geometric scale, once the shape has been checked.
+fn checked_scale(picture: &Picture, limits: &TargetLimits) -> Result<f64, Error> {
     let (width, height) = picture.dimensions();
     if let Some(max) = limits.max_aspect_ratio {
         let ratio = f64::from(width.max(height)) / f64::from(width.min(height).max(1));
@@ -111,47 +171,18 @@ pub fn fit_as(
             return Err(Error::TooElongated { ratio, max });
         }
     }
-    let scale = geometric_scale(width, height, limits);
+    Ok(geometric_scale(width, height, limits))
+}
+
+fn fit_first_frame_at(
+    picture: &Picture,
+    preferred: OutputFormat,
+    limits: &TargetLimits,
+    scale: f64,
+) -> Result<Fitted, Error> {
     let mut changes = Vec::new();
     let mut preferred = preferred;
-    if let Picture::Animation { frames, repeat } = picture {
-        if frames.len() > 1 && limits.animation && limits.accepts(MediaFormat::Gif) {
-            let max_bytes = limits.byte_limit(true);
-            let attempt = |s: f64| -> Result<(Vec<u8>, u32, u32), Error> {
-                let (w, h) = scaled(width, height, s);
-                let scaled_frames: Vec<Frame> = frames
-                    .iter()
-                    .map(|frame| Frame {
-                        image: resize(&frame.image, w, h),
-                        delay_ms: frame.delay_ms,
-                    })
-                    .collect();
-                let bytes = encode(
-                    &Picture::Animation {
-                        frames: scaled_frames,
-                        repeat: *repeat,
-                    },
-                    OutputFormat::Gif,
-                )?;
-                Ok((bytes, w, h))
-            };
-            if let Some((bytes, w, h)) = largest_fitting(width, height, scale, max_bytes, attempt)?
-            {
-                if (w, h) != (width, height) {
-                    changes.push(Change::Downscaled {
-                        from: [width, height],
-                        to: [w, h],
-                    });
-                }
-                return Ok(Fitted {
-                    bytes,
-                    format: OutputFormat::Gif,
-                    width: w,
-                    height: h,
-                    changes,
-                });
-            }
-        }
+    if let Picture::Animation { frames, .. } = picture {
         if frames.len() > 1 {
             changes.push(Change::AnimationToStill {
                 frames: frames.len(),
@@ -162,6 +193,147 @@ pub fn fit_as(
         }
     }
     fit_still(picture.first_frame(), preferred, limits, scale, changes)
+}
+
+/// The animation as a GIF under the target's animated byte limit: as large as fits with
+/// every frame; with every other frame dropped when keeping them all would shrink it
+/// below [`THIN_BELOW_SCALE`] and thinning buys at least [`THIN_MIN_GAIN`] in width.
+fn fit_animation(
+    frames: &[Frame],
+    repeat: Repeat,
+    (width, height): (u32, u32),
+    limits: &TargetLimits,
+    scale: f64,
+) -> Result<Fitted, Error> {
+    let max_bytes = limits.byte_limit(true);
+    let search = |frames: &[Frame]| {
+        largest_fitting(width, height, scale, max_bytes, |s| {
+            encode_scaled(frames, repeat, width, height, s)
+        })
+    };
+    let every = search(frames)?;
+    let every_is_enough = every
+        .as_ref()
+        .is_some_and(|(_, w, _)| f64::from(*w) >= f64::from(width) * scale * THIN_BELOW_SCALE);
+    let mut changes = Vec::new();
+    let chosen = if every_is_enough || frames.len() < THIN_MIN_FRAMES {
+        every
+    } else {
+        let thinned = every_other_frame(frames);
+        let fewer = search(&thinned)?;
+        let gain = match (&every, &fewer) {
+            (_, None) => false,
+            (None, Some(_)) => true,
+            (Some((_, w_every, _)), Some((_, w_fewer, _))) => {
+                f64::from(*w_fewer) >= f64::from(*w_every) * THIN_MIN_GAIN
+            }
+        };
+        if gain {
+            changes.push(Change::FramesDropped {
+                from: frames.len(),
+                to: thinned.len(),
+            });
+            fewer
+        } else {
+            every
+        }
+    };
+    let Some((bytes, w, h)) = chosen else {
+        // Report the smallest, thinnest try: what the volunteer would have to beat.
+        let floor = min_scale(width, height).min(scale);
+        let thinnest = if frames.len() >= THIN_MIN_FRAMES {
+            every_other_frame(frames)
+        } else {
+            frames.to_vec()
+        };
+        let (bytes, w, h) = encode_scaled(&thinnest, repeat, width, height, floor)?;
+        return Err(Error::AnimationTooBig {
+            network: limits.network,
+            width: w,
+            height: h,
+            frames: thinnest.len(),
+            bytes: bytes.len() as u64,
+            max_bytes,
+        });
+    };
+    if (w, h) != (width, height) {
+        changes.push(Change::Downscaled {
+            from: [width, height],
+            to: [w, h],
+        });
+    }
+    Ok(Fitted {
+        bytes,
+        format: OutputFormat::Gif,
+        width: w,
+        height: h,
+        changes,
+    })
+}
+
+/// The frames resized to `scale` and encoded as one GIF.
+fn encode_scaled(
+    frames: &[Frame],
+    repeat: Repeat,
+    width: u32,
+    height: u32,
+    scale: f64,
+) -> Result<(Vec<u8>, u32, u32), Error> {
+    let (w, h) = scaled(width, height, scale);
+    let scaled_frames: Vec<Frame> = frames
+        .iter()
+        .map(|frame| Frame {
+            image: resize(&frame.image, w, h),
+            delay_ms: frame.delay_ms,
+        })
+        .collect();
+    let bytes = encode(
+        &Picture::Animation {
+            frames: scaled_frames,
+            repeat,
+        },
+        OutputFormat::Gif,
+    )?;
+    Ok((bytes, w, h))
+}
+
+/// Frames 0, 2, 4, … each shown for its own delay plus the dropped next one's, so the
+/// animation lasts exactly as long. Frames are fully composed, so any can be dropped.
+fn every_other_frame(frames: &[Frame]) -> Vec<Frame> {
+    frames
+        .chunks(2)
+        .map(|pair| Frame {
+            image: pair[0].image.clone(),
+            delay_ms: pair
+                .iter()
+                .fold(0u32, |total, frame| total.saturating_add(frame.delay_ms)),
+        })
+        .collect()
+}
+
+/// A file size and a limit as volunteers read them ("10.5 MB", "980 KB"), in exact
+/// bytes when rounding would make them look equal.
+fn sizes(size: u64, limit: u64) -> (String, String) {
+    let (a, b) = (readable(size), readable(limit));
+    if a == b {
+        (format!("{size} bytes"), format!("{limit} bytes"))
+    } else {
+        (a, b)
+    }
+}
+
+fn readable(bytes: u64) -> String {
+    let trimmed = |value: f64| {
+        let text = format!("{value:.1}");
+        text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
+    };
+    if bytes >= 1_000_000 {
+        format!("{} MB", trimmed(bytes as f64 / 1_000_000.0))
+    } else if bytes >= 1_000 {
+        format!("{} KB", trimmed(bytes as f64 / 1_000.0))
+    } else {
+        format!("{bytes} bytes")
+    }
 }
 
 fn fit_still(

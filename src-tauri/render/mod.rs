@@ -7,6 +7,7 @@ mod caption;
 mod decode;
 mod encode;
 mod error;
+mod export;
 pub mod fit;
 mod fonts;
 mod french;
@@ -19,10 +20,11 @@ mod quantize;
 mod remix;
 mod text;
 
-pub use caption::{Caption, Typesetter};
+pub use caption::{Caption, DrawnRemix, Typesetter};
 pub use decode::{decode_bytes, decode_file, probe_dimensions, Limits};
 pub use encode::{encode, encode_still, encode_to_file, OutputFormat};
 pub use error::Error;
+pub use export::{decode_first_frame, export_drawn, render_drawn, verify_decodes, Decoding};
 pub use french::glue_punctuation;
 pub use jpeg::Unsupported as JpegUnsupported;
 pub use kit_fonts::{check_font, KitFont};
@@ -42,7 +44,7 @@ pub fn render_file(
     caption: &Caption,
     output: &Path,
     limits: &Limits,
-) -> Result<(), Error> {
+) -> Result<Decoding, Error> {
     render_remix_file(
         typesetter,
         input,
@@ -60,13 +62,14 @@ pub fn render_remix_file(
     remix: &Remix,
     output: &Path,
     limits: &Limits,
-) -> Result<(), Error> {
+) -> Result<Decoding, Error> {
     let format = OutputFormat::from_path(output)?;
     render_file_as(typesetter, input, remix, output, format, limits)
 }
 
-/// As [`render_remix_file`] with an explicit format (a JPEG quality, say). A GIF too
-/// long to decode whole within `limits` is captioned frame by frame instead.
+/// As [`render_remix_file`] with an explicit format (a JPEG quality, say). The layers are
+/// drawn once; a GIF too long to decode whole within `limits` is captioned frame by
+/// frame (see [`export_drawn`], which the app's export calls too).
 pub fn render_file_as(
     typesetter: &mut Typesetter,
     input: &Path,
@@ -74,30 +77,11 @@ pub fn render_file_as(
     output: &Path,
     format: OutputFormat,
     limits: &Limits,
-) -> Result<(), Error> {
+) -> Result<Decoding, Error> {
     let (bytes, name) = decode::read_file(input, limits)?;
-    let (source_format, width, height) = probe_dimensions(&bytes, &name, limits)?;
-    if format == OutputFormat::Gif
-        && source_format == image::ImageFormat::Gif
-        && gif::needs_streaming(&bytes, &name, limits)?
-    {
-        // The captions drawn once on a transparent layer, composited onto each frame.
-        let mut layer = image::RgbaImage::new(width, height);
-        typesetter.draw_remix_onto(&mut layer, remix, width, height);
-        let encoded = gif::caption_animation_streaming(&bytes, &name, Some(&layer), limits)?;
-        return encode::write_atomically(output, &encoded);
-    }
-    if let (OutputFormat::Jpeg { quality }, image::ImageFormat::Jpeg) = (format, source_format) {
-        match remix_jpeg(typesetter, &bytes, remix, quality, limits) {
-            Ok(encoded) => return encode::write_atomically(output, &encoded),
-            Err(reason) => tracing::debug!(
-                "{name}: through pixels, the coefficient path does not take {reason}"
-            ),
-        }
-    }
-    let picture = decode_bytes(&bytes, &name, limits)?;
-    let captioned = typesetter.apply_remix(&picture, remix);
-    encode_to_file(&captioned, format, output)
+    let (_, width, height) = probe_dimensions(&bytes, &name, limits)?;
+    let drawn = typesetter.draw_remix(remix, width, height);
+    export_drawn(&bytes, &name, &drawn, format, output, limits)
 }
 
 /// A JPEG captioned without decoding the blocks the captions do not touch (see
@@ -114,6 +98,6 @@ pub fn remix_jpeg(
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(JpegUnsupported("an image over the pixel budget"));
     }
-    let layers = typesetter.draw_layers(remix, width, height);
-    jpeg::recaption(jpeg, &layers, quality)
+    let drawn = typesetter.draw_remix(remix, width, height);
+    jpeg::recaption(jpeg, drawn.layers(), quality)
 }

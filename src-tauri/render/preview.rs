@@ -154,5 +154,6 @@ pub fn fit(width: u32, height: u32, max_width: u32, max_height: u32) -> (u32, u3
     )
 }
 
-/// A decoded asset shared between the preview and the export.
+/// A decoded asset shared between the editor's commands (the app keeps only the first
+/// frame: an export decodes the file again, a long GIF frame by frame).
 pub type SharedPicture = Arc<Picture>;

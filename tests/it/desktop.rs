@@ -2,9 +2,14 @@
 //! capabilities (the real `tauri.conf.json` context) on Tauri's mock runtime.
 
 use relais::desktop::{app, AppState};
+use relais::kit;
+use relais::render::{decode_bytes, Error, Limits, Picture};
 use tauri::ipc::{CallbackFn, InvokeBody, InvokeResponseBody};
 use tauri::test::{get_ipc_response, mock_builder, INVOKE_KEY};
 use tauri::webview::InvokeRequest;
+use tauri::Manager;
+
+use crate::support;
 
 fn request(cmd: &str, body: serde_json::Value) -> InvokeRequest {
     InvokeRequest {
@@ -146,6 +151,108 @@ fn the_app_sets_up_with_the_demo_kit_and_answers_its_commands_through_the_capabi
         unknown.is_err(),
         "commands that are not registered are refused"
     );
+}
+
+/// The demo GIF is 16 frames of 480x480; the app here may hold six decoded frames.
+fn six_frames_of_the_demo_gif() -> Limits {
+    Limits {
+        max_animation_bytes: 480 * 480 * 4 * 6,
+        ..Limits::default()
+    }
+}
+
+#[test]
+fn the_app_opens_and_exports_a_gif_over_its_memory_budget_frame_by_frame() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut state = AppState::open(dir.path()).expect("a fresh data folder opens");
+    state.limits = six_frames_of_the_demo_gif();
+    let app = app(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds with the real configuration");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("the main window is created");
+    let asset = serde_json::json!({"kitId": "relais-demo", "assetId": "a-vos-urnes"});
+    let with = |extra: serde_json::Value| {
+        let mut body = asset.clone();
+        body.as_object_mut()
+            .expect("an object")
+            .extend(extra.as_object().expect("an object").clone());
+        body
+    };
+
+    get_ipc_response(
+        &window,
+        request(
+            "render_preview",
+            with(serde_json::json!({"remix": two_layers(), "maxWidth": 400, "maxHeight": 400})),
+        ),
+    )
+    .expect("the editor opens a GIF it could not hold decoded whole: it shows the first frame");
+
+    let output = dir.path().join("a-vos-urnes-captioned.gif");
+    // The save dialog's test hook; no other test in this process exports.
+    std::env::set_var("RELAIS_SAVE_DIALOG_ANSWER", &output);
+    let exported = get_ipc_response(
+        &window,
+        request(
+            "export_image",
+            with(serde_json::json!({"remix": two_layers()})),
+        ),
+    );
+    std::env::remove_var("RELAIS_SAVE_DIALOG_ANSWER");
+    let exported = json(exported.expect("export_image streams a GIF over the budget"));
+    assert_eq!(exported["path"], output.display().to_string());
+
+    let state = app.state::<AppState>();
+    let source = {
+        let store = state.store().expect("the store opens");
+        let summary = kit::find_asset(&store, "relais-demo", "a-vos-urnes").expect("listed");
+        kit::read_asset(&store, &summary).expect("the blob reads")
+    };
+    assert!(
+        matches!(
+            decode_bytes(&source, "a-vos-urnes.gif", &state.limits),
+            Err(Error::AnimationTooLong { .. })
+        ),
+        "under the app's budget the GIF cannot be decoded whole, so the export streamed"
+    );
+    let written = std::fs::read(&output).expect("the export is written where the dialog said");
+    let (before, after) = (
+        decode_bytes(&source, "source", &Limits::default()).expect("the source decodes"),
+        decode_bytes(&written, "export", &Limits::default()).expect("the export decodes"),
+    );
+    let (
+        Picture::Animation {
+            frames: before,
+            repeat: source_repeat,
+        },
+        Picture::Animation {
+            frames: after,
+            repeat,
+        },
+    ) = (&before, &after)
+    else {
+        panic!("the export of an animation is an animation");
+    };
+    assert_eq!(repeat, source_repeat, "the loop count is kept");
+    assert_eq!(
+        after.iter().map(|f| f.delay_ms).collect::<Vec<_>>(),
+        before.iter().map(|f| f.delay_ms).collect::<Vec<_>>(),
+        "every frame is kept with its delay"
+    );
+    for (index, (b, a)) in before.iter().zip(after).enumerate() {
+        let (b, a) = (
+            support::Pixels::of(&Picture::Still(b.image.clone())),
+            support::Pixels::of(&Picture::Still(a.image.clone())),
+        );
+        for (layer, rows) in [("Été", a.rows(0.05, 0.2)), ("Bonjour", a.rows(0.74, 0.94))] {
+            assert!(
+                a.differing_pixels(&b, rows) > 200,
+                "frame {index}: the layer « {layer} » is drawn in its zone"
+            );
+        }
+    }
 }
 
 /// The editor's payload: the `Remix` shape with two layers, the second one partial

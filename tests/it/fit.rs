@@ -2,8 +2,10 @@
 
 use image::{Rgba, RgbaImage};
 use relais::networks::{for_network, Network, TargetLimits};
-use relais::render::fit::{fit_as, fit_for, Change, Error, JPEG_QUALITY_FLOOR};
-use relais::render::{decode_bytes, encode_still, Limits, OutputFormat, Picture};
+use relais::render::fit::{fit_as, fit_first_frame, fit_for, Change, Error, JPEG_QUALITY_FLOOR};
+use relais::render::{
+    decode_bytes, encode, encode_still, Frame, Limits, OutputFormat, Picture, Repeat,
+};
 
 use crate::encode::photo_like_animation;
 
@@ -56,6 +58,20 @@ fn the_limits_table_holds_the_documented_numbers() {
         "animations go through sendAnimation"
     );
     assert_eq!(for_network(Network::Discord).max_bytes, 10 * 1024 * 1024);
+}
+
+#[test]
+fn gifs_animate_everywhere_but_in_blueskys_images_embed() {
+    for network in Network::ALL {
+        let limits = for_network(network);
+        let expected = !matches!(network, Network::Bluesky | Network::BlueskyOlder);
+        assert_eq!(
+            limits.animation, expected,
+            "{network:?}: NETWORKS.md says GIFs play on Mastodon (as gifv), Telegram \
+             (sendAnimation) and Discord, and show still in Bluesky's images embed"
+        );
+        assert_eq!(limits.network, network, "the limits know whose they are");
+    }
 }
 
 #[test]
@@ -213,25 +229,208 @@ fn bluesky_gets_the_first_frame_of_an_animation() {
     assert!(!back.is_animated());
 }
 
+/// Discord's limits with a smaller byte limit, as a small server might have.
+fn discord_with(max_bytes: u64) -> TargetLimits {
+    TargetLimits {
+        max_bytes,
+        ..for_network(Network::Discord)
+    }
+}
+
+fn timing(picture: &Picture) -> (usize, Vec<u32>) {
+    match picture {
+        Picture::Animation { frames, .. } => {
+            (frames.len(), frames.iter().map(|f| f.delay_ms).collect())
+        }
+        Picture::Still(_) => (1, Vec::new()),
+    }
+}
+
 #[test]
-fn an_animation_is_kept_where_it_fits_and_made_still_only_when_nothing_animated_fits() {
+fn an_animation_that_fits_is_left_untouched() {
     let animation = photo_like_animation(160, 120, 8);
     let mastodon = fit_for(&animation, &for_network(Network::Mastodon)).unwrap();
     assert!(mastodon.changes.is_empty(), "{:?}", mastodon.changes);
     assert_eq!(mastodon.format, OutputFormat::Gif);
+}
 
-    let tiny = TargetLimits {
-        max_bytes: 6_000,
-        ..for_network(Network::LocalExport)
-    };
-    let fitted = fit_for(&animation, &tiny).unwrap();
-    assert!(fitted.bytes.len() <= 6_000);
+#[test]
+fn an_animation_too_big_for_a_network_that_plays_gifs_is_downscaled_just_enough() {
+    let animation = photo_like_animation(240, 180, 12);
+    let full = encode(&animation, OutputFormat::Gif).unwrap().len() as u64;
+    let limits = discord_with(full * 7 / 10);
+    let fitted = fit_for(&animation, &limits).unwrap();
+    assert_eq!(
+        fitted.format,
+        OutputFormat::Gif,
+        "Discord plays GIFs: it stays one"
+    );
+    assert!(fitted.bytes.len() as u64 <= limits.max_bytes);
+    assert_eq!(
+        fitted.changes,
+        [Change::Downscaled {
+            from: [240, 180],
+            to: [fitted.width, fitted.height]
+        }],
+        "70% of the bytes needs a mild downscale, not dropped frames"
+    );
     assert!(
-        fitted
+        fitted.width >= 180,
+        "only as small as needed: {}x{}",
+        fitted.width,
+        fitted.height
+    );
+    let back = decode_bytes(&fitted.bytes, "fitted.gif", &Limits::default()).unwrap();
+    assert_eq!(
+        timing(&back),
+        timing(&animation),
+        "every frame is kept with its delay"
+    );
+}
+
+#[test]
+fn an_animation_that_fits_nowhere_animated_is_refused_naming_the_network_and_what_to_do() {
+    let animation = photo_like_animation(160, 120, 8);
+    let limits = discord_with(6_000);
+    let error = fit_for(&animation, &limits).expect_err(
+        "no animated GIF of at least 64 px fits 6,000 bytes, and a still was not asked for",
+    );
+    let Error::AnimationTooBig {
+        network,
+        width,
+        height,
+        bytes,
+        max_bytes,
+        ..
+    } = error
+    else {
+        panic!("expected AnimationTooBig, got {error}");
+    };
+    assert_eq!(network, Network::Discord);
+    assert_eq!(max_bytes, 6_000);
+    assert!(
+        bytes > 6_000,
+        "the size reported is over the limit: {bytes}"
+    );
+    assert_eq!(
+        width.min(height),
+        64,
+        "the smallest size Relais allows was tried"
+    );
+    let message = error.to_string();
+    for needed in ["Discord", "6 KB", "shorter", "first frame"] {
+        assert!(
+            message.contains(needed),
+            "the message says {needed:?}: {message}"
+        );
+    }
+
+    let still = fit_first_frame(&animation, OutputFormat::Gif, &limits)
+        .expect("asked explicitly, the first frame is posted instead");
+    assert!(still.bytes.len() <= 6_000);
+    assert_eq!(
+        still.changes.first(),
+        Some(&Change::AnimationToStill { frames: 8 }),
+        "the still is reported as such: {:?}",
+        still.changes
+    );
+    let back = decode_bytes(&still.bytes, "still", &Limits::default()).unwrap();
+    assert!(!back.is_animated());
+}
+
+#[test]
+fn an_animation_whose_frames_barely_differ_is_only_downscaled_even_to_a_small_size() {
+    let animation = photo_like_animation(480, 360, 12);
+    let full = encode(&animation, OutputFormat::Gif).unwrap().len() as u64;
+    // About a third of the width with every frame; half the frames would save little,
+    // since the first image makes most of the bytes.
+    let limits = discord_with(full / 8);
+    let fitted = fit_for(&animation, &limits).unwrap();
+    assert!(fitted.bytes.len() as u64 <= limits.max_bytes);
+    assert!(
+        fitted.width < 240,
+        "the test needs a downscale below half the size: {}",
+        fitted.width
+    );
+    assert!(
+        !fitted
             .changes
-            .contains(&Change::AnimationToStill { frames: 8 }),
-        "no animated GIF of at least 64 px fits 6,000 bytes, a still does: {:?}",
+            .iter()
+            .any(|c| matches!(c, Change::FramesDropped { .. })),
+        "no frame is dropped when that would not make it clearly larger: {:?}",
         fitted.changes
+    );
+    let back = decode_bytes(&fitted.bytes, "small.gif", &Limits::default()).unwrap();
+    assert_eq!(timing(&back), timing(&animation));
+}
+
+/// Every pixel changes every frame: the frames, not the first image, make the bytes,
+/// which is when dropping half of them pays.
+fn restless_animation(width: u32, height: u32, frames: usize) -> Picture {
+    let frames = (0..frames)
+        .map(|index| {
+            let mut seed = 0x9E37_79B9u32 ^ (index as u32).wrapping_mul(0x85EB_CA6B);
+            let image = RgbaImage::from_fn(width, height, |_, _| {
+                seed ^= seed << 13;
+                seed ^= seed >> 17;
+                seed ^= seed << 5;
+                let [r, g, b, _] = seed.to_le_bytes();
+                Rgba([r, g, b, 255])
+            });
+            Frame {
+                image,
+                delay_ms: [40, 60][index % 2],
+            }
+        })
+        .collect();
+    Picture::Animation {
+        frames,
+        repeat: Repeat::Infinite,
+    }
+}
+
+#[test]
+fn every_other_frame_is_dropped_only_when_it_keeps_the_animation_clearly_larger() {
+    let animation = restless_animation(200, 150, 16);
+    let full = encode(&animation, OutputFormat::Gif).unwrap().len() as u64;
+    // A tenth of the bytes: keeping all frames would shrink it to about a third.
+    let limits = discord_with(full / 10);
+    let fitted = fit_for(&animation, &limits).unwrap();
+    assert!(fitted.bytes.len() as u64 <= limits.max_bytes);
+    assert_eq!(
+        fitted.changes.first(),
+        Some(&Change::FramesDropped { from: 16, to: 8 }),
+        "{:?}",
+        fitted.changes
+    );
+    let back = decode_bytes(&fitted.bytes, "thinned.gif", &Limits::default()).unwrap();
+    let (count, delays) = timing(&back);
+    assert_eq!(count, 8, "half the frames are in the file");
+    assert!(
+        delays.iter().all(|&d| d == 100),
+        "each kept frame shows for its delay plus the dropped one's: {delays:?}"
+    );
+    let Picture::Animation { frames, .. } = &animation else {
+        unreachable!()
+    };
+    let every = Picture::Animation {
+        frames: frames
+            .iter()
+            .map(|frame| Frame {
+                image: image::imageops::resize(
+                    &frame.image,
+                    fitted.width * 9 / 10,
+                    fitted.height * 9 / 10,
+                    image::imageops::FilterType::CatmullRom,
+                ),
+                delay_ms: frame.delay_ms,
+            })
+            .collect(),
+        repeat: Repeat::Infinite,
+    };
+    assert!(
+        encode(&every, OutputFormat::Gif).unwrap().len() as u64 > limits.max_bytes,
+        "with every frame, even 90% of the thinned animation's size would not fit"
     );
 }
 

@@ -217,7 +217,7 @@ fn relais_render_writes_a_captioned_jpeg_from_a_jpeg() {
     std::fs::write(&input, jpeg(400, 500, SamplingFactor::F_1_1, |_| {})).expect("write");
     let output = dir.path().join("out.jpg");
     let mut typesetter = Typesetter::new();
-    relais::render::render_file_as(
+    let decoding = relais::render::render_file_as(
         &mut typesetter,
         &input,
         &remix(),
@@ -226,6 +226,11 @@ fn relais_render_writes_a_captioned_jpeg_from_a_jpeg() {
         &Limits::default(),
     )
     .expect("renders");
+    assert_eq!(
+        decoding,
+        relais::render::Decoding::Coefficients,
+        "a baseline JPEG must keep its untouched blocks as coded"
+    );
     let written = std::fs::read(&output).expect("written");
     let expected = remix_jpeg(
         &mut typesetter,

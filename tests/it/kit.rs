@@ -1016,3 +1016,28 @@ fn a_font_over_the_file_size_limit_is_refused_by_the_build_not_kept_truncated() 
     );
     assert!(!out.exists(), "nothing is written for a refused build");
 }
+
+#[test]
+fn a_gif_too_long_to_hold_decoded_is_imported_checked_one_frame_at_a_time() {
+    let mut setup = Setup::new();
+    let trust = setup.signer.trust();
+    // The demo GIF is 16 frames of 480x480; this budget holds six decoded frames.
+    let limits = Limits {
+        max_animation_bytes: 480 * 480 * 4 * 6,
+        ..Limits::default()
+    };
+    let report = import_folder(&mut setup.store, &setup.kit, &trust, NOW, &limits)
+        .expect("a GIF that can be captioned frame by frame is importable");
+    assert_eq!(report.assets, 6, "the GIF is imported with the posters");
+    let gif = kit::find_asset(&setup.store, &report.kit_id, "a-vos-urnes").unwrap();
+    assert!(
+        matches!(
+            kit::load_picture(&setup.store, &gif, &limits),
+            Err(Error::Image { .. })
+        ),
+        "decoded whole it is over the budget, which the import therefore never did"
+    );
+    let first = kit::load_first_frame(&setup.store, &gif, &limits)
+        .expect("the editor's first frame decodes within the budget");
+    assert_eq!(first.dimensions(), (480, 480));
+}

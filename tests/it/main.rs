@@ -4,6 +4,7 @@ mod bad_kits;
 mod cli;
 mod draft;
 mod encode;
+mod export;
 mod fit;
 mod golden;
 mod jpeg;

@@ -3,7 +3,8 @@ use tauri::ipc::Response;
 use tauri::{Manager, Runtime, State, WebviewWindow};
 
 use crate::desktop::{dialog, AppState, IpcError};
-use crate::render::{encode_to_file, OutputFormat, Picture, Remix};
+use crate::kit::{self, AssetKind};
+use crate::render::{export_drawn, OutputFormat, Remix};
 
 /// A JPEG of the remixed asset fitted into the preview box, as raw bytes.
 #[tauri::command(async)]
@@ -33,7 +34,8 @@ pub struct Exported {
     path: String,
 }
 
-/// Asks where to save (native dialog), then writes the full-size remixed image.
+/// Asks where to save (native dialog), then writes the full-size remixed image. A GIF
+/// too long to decode whole within the app's limits is captioned frame by frame.
 /// `None` when the volunteer cancels.
 #[tauri::command]
 pub async fn export_image<R: Runtime>(
@@ -44,9 +46,12 @@ pub async fn export_image<R: Runtime>(
     remix: Remix,
 ) -> Result<Option<Exported>, IpcError> {
     state.usable_now(&kit_id, &asset_id)?;
-    let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    let summary = state.summary(&kit_id, &asset_id)?;
     let remix = summary.constrain(remix);
-    let extension = if picture.is_animated() { "gif" } else { "png" };
+    let extension = match summary.entry.kind {
+        AssetKind::Animation => "gif",
+        AssetKind::Image => "png",
+    };
     let suggested = format!("{}.{extension}", summary.entry.id);
     let title = if state.locale == "en" {
         "Export the image"
@@ -60,15 +65,26 @@ pub async fn export_image<R: Runtime>(
     // Re-encoding a long GIF takes seconds: keep it off the async runtime's threads.
     let app = window.app_handle().clone();
     let written = path.clone();
-    let asset = summary.clone();
-    tauri::async_runtime::spawn_blocking(move || -> Result<(), IpcError> {
+    let decoding = tauri::async_runtime::spawn_blocking(move || -> Result<_, IpcError> {
         let state = app.state::<AppState>();
-        let remixed = state.typesetter_for(&asset)?.apply_remix(&picture, &remix);
-        Ok(encode_to_file(&remixed, format, &written)?)
+        let bytes = kit::read_asset(&*state.store()?, &summary)?;
+        // The typesetter is locked only to draw: the preview stays live while encoding.
+        let (width, height) = (summary.entry.width, summary.entry.height);
+        let drawn = state
+            .typesetter_for(&summary)?
+            .draw_remix(&remix, width, height);
+        Ok(export_drawn(
+            &bytes,
+            &summary.entry.file,
+            &drawn,
+            format,
+            &written,
+            &state.limits,
+        )?)
     })
     .await
     .map_err(|_| IpcError::poisoned())??;
-    tracing::info!(asset = %summary.entry.id, format = format.name(), "exported");
+    tracing::info!(asset = %asset_id, format = format.name(), ?decoding, "exported");
     Ok(Some(Exported {
         path: path.display().to_string(),
     }))
@@ -84,10 +100,9 @@ pub fn copy_image(
     remix: Remix,
 ) -> Result<(), IpcError> {
     state.usable_now(&kit_id, &asset_id)?;
-    let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    // The editor holds only the first frame: captioning it is all a copy costs.
+    let (summary, still) = state.asset(&kit_id, &asset_id)?;
     let remix = summary.constrain(remix);
-    // Only the first frame is copied: caption it alone, not every frame of a GIF.
-    let still = Picture::Still(picture.first_frame().clone());
     let remixed = state.typesetter_for(&summary)?.apply_remix(&still, &remix);
     crate::desktop::clipboard::put_image(remixed.first_frame())?;
     tracing::info!(asset = %summary.entry.id, "copied to the clipboard");

@@ -4,7 +4,7 @@
 
 mod stream;
 
-pub use stream::{caption_animation_streaming, needs_streaming};
+pub use stream::{caption_animation_streaming, check_frames, needs_streaming};
 
 use std::borrow::Cow;
 

@@ -551,7 +551,7 @@ impl BitWriter {
 
     /// Pads the last byte with one bits, as the standard asks.
     pub fn finish(mut self) -> Vec<u8> {
-        while self.bits % 8 != 0 {
+        while !self.bits.is_multiple_of(8) {
             self.put(1, 1);
         }
         while self.bits > 0 {

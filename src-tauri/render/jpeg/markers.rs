@@ -62,7 +62,9 @@ pub(super) fn read(bytes: &[u8]) -> Result<Header<'_>, Unsupported> {
     let mut quant: [Option<[u16; 64]>; 4] = [None; 4];
     let mut dc: [Option<Spec>; 4] = Default::default();
     let mut ac: [Option<Spec>; 4] = Default::default();
-    let mut frame: Option<(u32, u32, Vec<(u8, u8, u8, u8)>)> = None;
+    // Width, height, and per component: id, sampling across and down, table.
+    type Frame = (u32, u32, Vec<(u8, u8, u8, u8)>);
+    let mut frame: Option<Frame> = None;
     let mut restart = 0u32;
     loop {
         if reader.u8()? != 0xFF {
@@ -194,11 +196,10 @@ fn header<'a>(
     }
     let shape: Vec<(u8, u8)> = components.iter().map(|c| (c.0, c.1)).collect();
     // Grey, 4:4:4 and 4:2:0: what cameras, phones and design tools write.
-    let supported = match shape.as_slice() {
-        [_] => true,
-        [(1, 1), (1, 1), (1, 1)] | [(2, 2), (1, 1), (1, 1)] => true,
-        _ => false,
-    };
+    let supported = matches!(
+        shape.as_slice(),
+        [_] | [(1, 1), (1, 1), (1, 1)] | [(2, 2), (1, 1), (1, 1)]
+    );
     if !supported {
         return Err(Unsupported("this chroma layout"));
     }

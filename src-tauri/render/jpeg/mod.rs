@@ -15,7 +15,9 @@
 mod dct;
 mod entropy;
 mod markers;
+mod planes;
 mod region;
+mod source;
 mod transcode;
 
 use crate::render::text::raster::Drawn;

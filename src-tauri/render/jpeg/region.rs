@@ -4,7 +4,7 @@
 use image::RgbaImage;
 
 use super::dct;
-use super::transcode::Planes;
+use super::planes::Planes;
 use crate::render::text::raster::{composite_window, Drawn};
 
 /// Layer rectangles in asset pixels (left, top, right, bottom), clipped to the image,
@@ -62,13 +62,10 @@ impl Region {
     }
 }
 
-fn decode_mcu(planes: &Planes, x: usize, y: usize, patch: &mut RgbaImage, left: u32) {
-    let width = planes.luma_width();
+fn decode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &mut RgbaImage, left: u32) {
+    let quant = planes.quant;
     if planes.grey {
-        let luma = dct::inverse(&dct::dequantize(
-            &planes.luma[y * width + x],
-            &planes.quant[0],
-        ));
+        let luma = dct::inverse(&dct::dequantize(planes.luma(x, y, 0, 0), &quant[0]));
         for j in 0..8 {
             for i in 0..8 {
                 let v = to_byte(luma[j * 8 + i]);
@@ -77,16 +74,10 @@ fn decode_mcu(planes: &Planes, x: usize, y: usize, patch: &mut RgbaImage, left: 
         }
         return;
     }
-    let chroma_at = |c: usize| {
-        dct::inverse(&dct::dequantize(
-            &planes.chroma[c][y * planes.mcus.0 + x],
-            &planes.quant[1],
-        ))
-    };
-    let (cb, cr) = (chroma_at(0), chroma_at(1));
+    let cb = dct::inverse(&dct::dequantize(planes.chroma(0, x, y), &quant[1]));
+    let cr = dct::inverse(&dct::dequantize(planes.chroma(1, x, y), &quant[1]));
     for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
-        let block = &planes.luma[(2 * y + dy) * width + 2 * x + dx];
-        let luma = dct::inverse(&dct::dequantize(block, &planes.quant[0]));
+        let luma = dct::inverse(&dct::dequantize(planes.luma(x, y, dx, dy), &quant[0]));
         for j in 0..8 {
             for i in 0..8 {
                 let (px, py) = (dx * 8 + i, dy * 8 + j);
@@ -100,7 +91,7 @@ fn decode_mcu(planes: &Planes, x: usize, y: usize, patch: &mut RgbaImage, left: 
 }
 
 fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: u32) {
-    let width = planes.luma_width();
+    let quant = planes.quant;
     if planes.grey {
         let mut luma = [0f32; 64];
         for j in 0..8 {
@@ -108,7 +99,7 @@ fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: 
                 luma[j * 8 + i] = to_ycbcr(patch.get_pixel(left + i as u32, j as u32).0)[0];
             }
         }
-        planes.luma[y * width + x] = dct::quantize(&dct::forward(&luma), &planes.quant[0]);
+        *planes.luma(x, y, 0, 0) = dct::quantize(&dct::forward(&luma), &quant[0]);
         return;
     }
     let mut cb = [0f32; 64];
@@ -125,12 +116,10 @@ fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: 
                 cr[c] += r / 4.0;
             }
         }
-        planes.luma[(2 * y + dy) * width + 2 * x + dx] =
-            dct::quantize(&dct::forward(&luma), &planes.quant[0]);
+        *planes.luma(x, y, dx, dy) = dct::quantize(&dct::forward(&luma), &quant[0]);
     }
-    let index = y * planes.mcus.0 + x;
-    planes.chroma[0][index] = dct::quantize(&dct::forward(&cb), &planes.quant[1]);
-    planes.chroma[1][index] = dct::quantize(&dct::forward(&cr), &planes.quant[1]);
+    *planes.chroma(0, x, y) = dct::quantize(&dct::forward(&cb), &quant[1]);
+    *planes.chroma(1, x, y) = dct::quantize(&dct::forward(&cr), &quant[1]);
 }
 
 fn to_byte(value: f32) -> u8 {

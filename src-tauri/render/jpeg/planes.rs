@@ -1,0 +1,62 @@
+//! The output's blocks, kept as rows of MCUs the way they arrive from the decoder.
+//! Colour output is always 4:2:0: each MCU is 2x2 luma blocks and one of each chroma.
+
+pub(super) type Coefficients = [i16; 64];
+
+/// One row of output MCUs: luma blocks row by row (two block rows for colour, one for
+/// grey), and the chroma blocks (none for grey).
+pub(super) struct OutputRow {
+    pub luma: Vec<Coefficients>,
+    pub chroma: [Vec<Coefficients>; 2],
+}
+
+pub(super) struct Planes {
+    pub grey: bool,
+    /// MCUs per row and rows of MCUs.
+    pub mcus: (usize, usize),
+    pub rows: Vec<OutputRow>,
+    /// Zigzag quantization tables of the output: luma, chroma.
+    pub quant: [[u16; 64]; 2],
+}
+
+impl Planes {
+    /// Luma blocks per row.
+    pub fn luma_width(&self) -> usize {
+        luma_width(self.grey, self.mcus.0)
+    }
+
+    /// Luma block (`dx`, `dy`) of MCU (`x`, `y`); both are 0 for grey.
+    pub fn luma(&mut self, x: usize, y: usize, dx: usize, dy: usize) -> &mut Coefficients {
+        let width = self.luma_width();
+        let per_mcu = if self.grey { 1 } else { 2 };
+        &mut self.rows[y].luma[dy * width + per_mcu * x + dx]
+    }
+
+    pub fn chroma(&mut self, component: usize, x: usize, y: usize) -> &mut Coefficients {
+        &mut self.rows[y].chroma[component][x]
+    }
+
+    /// The blocks of MCU (`x`, `y`) in the order a scan codes them, each with its
+    /// component (0 luma, 1 and 2 chroma).
+    pub fn mcu(&self, x: usize, y: usize, mut visit: impl FnMut(usize, &Coefficients)) {
+        let row = &self.rows[y];
+        if self.grey {
+            visit(0, &row.luma[x]);
+            return;
+        }
+        let width = self.luma_width();
+        for (dy, dx) in [(0, 0), (0, 1), (1, 0), (1, 1)] {
+            visit(0, &row.luma[dy * width + 2 * x + dx]);
+        }
+        visit(1, &row.chroma[0][x]);
+        visit(2, &row.chroma[1][x]);
+    }
+}
+
+pub(super) fn luma_width(grey: bool, mcus_across: usize) -> usize {
+    if grey {
+        mcus_across
+    } else {
+        mcus_across * 2
+    }
+}
