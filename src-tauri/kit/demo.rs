@@ -24,7 +24,7 @@ use crate::render::{
 pub const KIT_ID: &str = "relais-demo";
 /// Bump when the drawings change, then run scripts/build-demo-kit.sh, so existing
 /// installs get the new version.
-pub const VERSION: u64 = 3;
+pub const VERSION: u64 = 4;
 
 /// The demo kit as built and signed by `scripts/build-demo-kit.sh` with the organizer
 /// tools (`relais kit build`), and the public key it was signed with. The secret key

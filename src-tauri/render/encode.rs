@@ -1,7 +1,6 @@
 use std::io::Write;
 use std::path::Path;
 
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
 use image::codecs::webp::WebPEncoder;
 use image::{ExtendedColorType, ImageEncoder, RgbImage, RgbaImage};
 
@@ -63,16 +62,17 @@ pub fn encode_still(image: &RgbaImage, format: OutputFormat) -> Result<Vec<u8>, 
     let (width, height) = image.dimensions();
     let result = match format {
         OutputFormat::Png => {
-            // Fast deflate: level 6 is 5x slower for 8% less. An opaque image is written
-            // as RGB, a quarter fewer bytes to compress and store.
-            let encoder =
-                PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::Adaptive);
-            if is_opaque(image) {
-                let rgb = image::DynamicImage::ImageRgba8(image.clone()).to_rgb8();
-                encoder.write_image(rgb.as_raw(), width, height, ExtendedColorType::Rgb8)
+            // An opaque image is written as RGB: a quarter fewer bytes to compress.
+            return if is_opaque(image) {
+                let rgb: Vec<u8> = image
+                    .as_raw()
+                    .chunks_exact(4)
+                    .flat_map(|p| [p[0], p[1], p[2]])
+                    .collect();
+                super::png::encode(&rgb, width, height, 3)
             } else {
-                encoder.write_image(image.as_raw(), width, height, ExtendedColorType::Rgba8)
-            }
+                super::png::encode(image.as_raw(), width, height, 4)
+            };
         }
         OutputFormat::Jpeg { quality } => return encode_jpeg(image, quality),
         OutputFormat::Gif => return super::gif::encode_image(image),

@@ -15,6 +15,7 @@ pub mod gif;
 mod jpeg;
 mod kit_fonts;
 mod picture;
+mod png;
 mod preview;
 mod quantize;
 mod remix;

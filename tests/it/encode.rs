@@ -521,3 +521,42 @@ fn exports_carry_no_exif_or_other_metadata() {
         }
     }
 }
+
+#[test]
+fn png_written_in_two_strips_is_lossless_and_read_back_exactly_by_libpng() {
+    let dir = tempfile::tempdir().unwrap();
+    for alpha in [false, true] {
+        let image = RgbaImage::from_fn(301, 257, |x, y| {
+            let n = ((x * 7919 + y * 104_729) % 29) as u8;
+            let a = if alpha { ((x + y) % 256) as u8 } else { 255 };
+            Rgba([(x % 256) as u8 ^ n, (y % 256) as u8, n.wrapping_mul(9), a])
+        });
+        let png = encode_still(&image, OutputFormat::Png).unwrap();
+        let back = decode_bytes(&png, "out.png", &Limits::default()).unwrap();
+        assert_eq!(
+            back.first_frame(),
+            &image,
+            "PNG must be lossless (alpha {alpha})"
+        );
+        // libpng checks every CRC and the zlib checksum the strips are joined under.
+        let path = dir.path().join(format!("out-{alpha}.png"));
+        std::fs::write(&path, &png).unwrap();
+        let raw = Command::new("convert")
+            .arg(&path)
+            .arg("-depth")
+            .arg("8")
+            .arg("rgba:-")
+            .output()
+            .expect("ImageMagick is installed for the tests");
+        assert!(
+            raw.status.success(),
+            "libpng refused the file: {}",
+            String::from_utf8_lossy(&raw.stderr)
+        );
+        assert_eq!(
+            raw.stdout,
+            image.as_raw().as_slice(),
+            "libpng reads other pixels (alpha {alpha})"
+        );
+    }
+}

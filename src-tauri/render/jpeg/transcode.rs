@@ -119,11 +119,11 @@ fn output_tables(header: &Header, quality: u8) -> Result<[[u16; 64]; 2], Unsuppo
     Ok(tables)
 }
 
-/// Row ranges coded independently, separated by restart markers, one per core; the
-/// restart interval (MCUs per strip) must fit 16 bits.
+/// Row ranges coded independently, separated by restart markers. Two whatever the
+/// machine, so a file comes out the same everywhere; the restart interval (MCUs per
+/// strip) must also fit 16 bits.
 fn strips(mcus: (usize, usize)) -> Vec<Range<usize>> {
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-    let mut rows = mcus.1.div_ceil(cores).max(1);
+    let mut rows = mcus.1.div_ceil(2).max(1);
     rows = rows.min((usize::from(u16::MAX) / mcus.0.max(1)).max(1));
     (0..mcus.1)
         .step_by(rows)
