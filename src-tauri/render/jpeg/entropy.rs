@@ -5,6 +5,8 @@ use super::Unsupported;
 
 /// Bits of the lookup that decodes most codes in one step.
 const FAST_BITS: u32 = 9;
+/// Flag in a `fast_ac` entry: the rest of the block is zeros.
+const END_OF_BLOCK: i32 = 1 << 13;
 
 /// A Huffman table as a DHT segment carries it.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,7 +21,8 @@ pub(super) struct DecodeTable {
     /// (length << 8 | symbol) for codes of at most FAST_BITS bits, 0 otherwise.
     fast: Vec<u16>,
     /// For AC codes whose value bits also fit in FAST_BITS: (value << 16 | run << 8 |
-    /// bits used), so most coefficients cost one lookup; 0 otherwise.
+    /// bits used), so most coefficients cost one lookup; [`END_OF_BLOCK`] marks the
+    /// end-of-block code, and a run of 16 zeros is a run of 15 and a zero; 0 otherwise.
     fast_ac: Vec<i32>,
     /// Largest code of each length (index 1..=16), -1 when none.
     max_code: [i32; 17],
@@ -67,8 +70,15 @@ impl DecodeTable {
             .map(|(peek, &entry)| {
                 let (length, symbol) = (u32::from(entry >> 8), entry & 0xFF);
                 let (run, size) = (i32::from(symbol >> 4), u32::from(symbol & 15));
-                if entry == 0 || size == 0 || length + size > FAST_BITS {
+                if entry == 0 || length + size > FAST_BITS {
                     return 0;
+                }
+                match (run, size) {
+                    (0, 0) => return END_OF_BLOCK | length as i32,
+                    // Fifteen zeros, then a zero written where a value would go.
+                    (15, 0) => return (15 << 8) | length as i32,
+                    (_, 0) => return 0,
+                    _ => {}
                 }
                 let bits = (peek as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
                 (extend(bits, size) << 16) | (run << 8) | (length + size) as i32
@@ -240,6 +250,12 @@ impl<'a> BitReader<'a> {
                 self.refill();
             }
             let fast = ac_table.fast_ac[(self.acc >> (64 - FAST_BITS)) as usize];
+            if fast & END_OF_BLOCK != 0 {
+                let used = (fast & 0xFF) as u32;
+                self.acc <<= used;
+                self.bits -= used;
+                break;
+            }
             if fast != 0 {
                 k += ((fast >> 8) & 15) as usize;
                 if k > 63 {

@@ -8,6 +8,9 @@ pub(super) type Coefficients = [i16; 64];
 pub(super) struct OutputRow {
     pub luma: Vec<Coefficients>,
     pub chroma: [Vec<Coefficients>; 2],
+    /// For a 4:4:4 source: the two source rows of Cr blocks (and their table), left for
+    /// the receiving thread to shrink, so both cores share the chroma work.
+    pub unshrunk: Option<(Vec<Coefficients>, Vec<Coefficients>, [u16; 64])>,
 }
 
 pub(super) struct Planes {

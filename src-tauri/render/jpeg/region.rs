@@ -44,6 +44,13 @@ impl Region {
                 *flag = true;
             }
         }
+        // A layer's rectangle is mostly gaps between letters and lines: only blocks
+        // with ink go through pixels.
+        for (x, flag) in touched.iter_mut().enumerate() {
+            if *flag {
+                *flag = has_ink(layers, x as u32 * mcu, top, mcu);
+            }
+        }
         let Some(first) = touched.iter().position(|&t| t) else {
             return;
         };
@@ -60,6 +67,23 @@ impl Region {
             encode_mcu(planes, x, row, &patch, (x - first) as u32 * mcu);
         }
     }
+}
+
+/// True when some layer has a pixel that is not fully transparent in the square of
+/// side `size` at (`left`, `top`).
+fn has_ink(layers: &[Drawn], left: u32, top: u32, size: u32) -> bool {
+    layers.iter().any(|layer| {
+        let (width, height) = (layer.pixmap.width(), layer.pixmap.height());
+        let x0 = left.max(layer.left);
+        let y0 = top.max(layer.top);
+        let x1 = (left + size).min(layer.left.saturating_add(width));
+        let y1 = (top + size).min(layer.top.saturating_add(height));
+        let pixels = layer.pixmap.pixels();
+        (y0..y1).any(|y| {
+            let row = ((y - layer.top) * width) as usize;
+            (x0..x1).any(|x| pixels[row + (x - layer.left) as usize].alpha() != 0)
+        })
+    })
 }
 
 fn decode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &mut RgbaImage, left: u32) {

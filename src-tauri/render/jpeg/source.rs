@@ -179,6 +179,7 @@ fn transform(
         None if output.grey => OutputRow {
             luma: copy(&first[0], source_table(0), luma_table),
             chroma: [Vec::new(), Vec::new()],
+            unshrunk: None,
         },
         // 4:2:0 in and out: the same grid, every block maps to itself.
         None => OutputRow {
@@ -192,23 +193,26 @@ fn transform(
                     .map(|block| requantize(block, source_table(c), chroma_table))
                     .collect()
             }),
+            unshrunk: None,
         },
         Some(second) => {
             let mut luma = copy(&first[0], source_table(0), luma_table);
             luma.extend(copy(&second[0], source_table(0), luma_table));
-            let chroma = [1, 2].map(|c| {
-                (0..output.mcus.0)
-                    .map(|x| shrink(&first[c], &second[c], x, source_table(c), chroma_table))
-                    .collect()
-            });
-            OutputRow { luma, chroma }
+            let cb = (0..output.mcus.0)
+                .map(|x| shrink(&first[1], &second[1], x, source_table(1), chroma_table))
+                .collect();
+            OutputRow {
+                luma,
+                chroma: [cb, Vec::new()],
+                unshrunk: Some((first[2].clone(), second[2].clone(), *source_table(2))),
+            }
         }
     }
 }
 
 /// The output chroma block `x` from the 2x2 source blocks under it, each shrunk 2:1 in
 /// the DCT domain.
-fn shrink(
+pub(super) fn shrink(
     top: &[Coefficients],
     bottom: &[Coefficients],
     x: usize,

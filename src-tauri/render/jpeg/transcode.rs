@@ -45,9 +45,14 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
         scope.spawn(move || source::produce(header, output, &sender));
         let mut dc = [0i32; 3];
         for row in 0..mcus.1 {
-            let received = receiver
+            let mut received = receiver
                 .recv()
                 .map_err(|_| Unsupported("the scan ended early"))??;
+            if let Some((top, bottom, table)) = received.unshrunk.take() {
+                received.chroma[1] = (0..mcus.0)
+                    .map(|x| source::shrink(&top, &bottom, x, &table, &output.quant[1]))
+                    .collect();
+            }
             planes.rows.push(received);
             if let Some(region) = &region {
                 region.redraw_row(&mut planes, row, layers);
