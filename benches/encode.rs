@@ -3,7 +3,10 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use image::{Rgba, RgbaImage};
-use relais::render::{encode, encode_still, Frame, OutputFormat, Picture, Repeat};
+use relais::render::{
+    decode_bytes, encode, encode_still, remix_jpeg, Caption, Frame, Limits, OutputFormat, Picture,
+    Remix, Repeat, Typesetter,
+};
 
 fn photo(width: u32, height: u32, t: f32) -> RgbaImage {
     RgbaImage::from_fn(width, height, |x, y| {
@@ -69,5 +72,33 @@ fn stills(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, gifs, stills);
+/// JPEG to JPEG through the coefficient path (`render/jpeg`), against decoding, drawing
+/// and encoding pixels, on a 4000x5000 4:4:4 poster like compare.sh's.
+fn jpeg_remix(c: &mut Criterion) {
+    let mut group = c.benchmark_group("jpeg remix 4000x5000");
+    group.sample_size(10);
+    let big = photo(4000, 5000, 0.0);
+    let mut source = Vec::new();
+    let mut encoder = jpeg_encoder::Encoder::new(&mut source, 90);
+    encoder.set_sampling_factor(jpeg_encoder::SamplingFactor::F_1_1);
+    encoder
+        .encode(big.as_raw(), 4000, 5000, jpeg_encoder::ColorType::Rgba)
+        .unwrap();
+    let remix = Remix::from(Caption::new("Tous à la manif dimanche !\nOn lâche rien"));
+    let limits = Limits::default();
+    let mut typesetter = Typesetter::new();
+    group.bench_function("coefficients", |b| {
+        b.iter(|| remix_jpeg(&mut typesetter, &source, &remix, 90, &limits).unwrap())
+    });
+    group.bench_function("pixels", |b| {
+        b.iter(|| {
+            let picture = decode_bytes(&source, "poster.jpg", &limits).unwrap();
+            let captioned = typesetter.apply_remix(&picture, &remix);
+            encode_still(captioned.first_frame(), OutputFormat::Jpeg { quality: 90 }).unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, gifs, stills, jpeg_remix);
 criterion_main!(benches);

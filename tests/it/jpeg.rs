@@ -183,6 +183,27 @@ fn progressive_and_4_2_2_jpegs_are_left_to_the_pixel_path() {
 }
 
 #[test]
+fn an_adobe_rgb_jpeg_is_left_to_the_pixel_path_so_its_colours_stay_right() {
+    let mut typesetter = Typesetter::new();
+    let source = jpeg(64, 48, SamplingFactor::F_1_1, |_| {});
+    // APP14 "Adobe", version 100, flags 0 and 0, transform 0: components are R, G, B.
+    let adobe = [
+        0xFF, 0xEE, 0, 14, b'A', b'd', b'o', b'b', b'e', 0, 100, 0, 0, 0, 0, 0,
+    ];
+    let mut rgb = source[..2].to_vec();
+    rgb.extend_from_slice(&adobe);
+    rgb.extend_from_slice(&source[2..]);
+    assert!(
+        remix_jpeg(&mut typesetter, &source, &remix(), 90, &Limits::default()).is_ok(),
+        "the same file without the Adobe segment takes the coefficient path"
+    );
+    assert!(
+        remix_jpeg(&mut typesetter, &rgb, &remix(), 90, &Limits::default()).is_err(),
+        "an RGB JPEG written back as YCbCr would change every colour"
+    );
+}
+
+#[test]
 fn a_lower_quality_requantizes_and_shrinks_the_file() {
     let source = jpeg(320, 240, SamplingFactor::F_2_2, |_| {});
     let mut typesetter = Typesetter::new();

@@ -66,6 +66,8 @@ pub(super) fn read(bytes: &[u8]) -> Result<Header<'_>, Unsupported> {
     type Frame = (u32, u32, Vec<(u8, u8, u8, u8)>);
     let mut frame: Option<Frame> = None;
     let mut restart = 0u32;
+    // Adobe's APP14 transform flag: 0 means the three components are R, G, B.
+    let mut adobe_transform = None;
     loop {
         if reader.u8()? != 0xFF {
             return Err(Unsupported("a marker is missing"));
@@ -147,6 +149,11 @@ pub(super) fn read(bytes: &[u8]) -> Result<Header<'_>, Unsupported> {
             }
             0xDA => {
                 let (width, height, frame_components) = frame.ok_or(Unsupported("no frame"))?;
+                let ids: Vec<u8> = frame_components.iter().map(|c| c.0).collect();
+                if frame_components.len() == 3 && (adobe_transform == Some(0) || ids == b"RGB") {
+                    // The output says YCbCr (JFIF): RGB components would change colour.
+                    return Err(Unsupported("an RGB JPEG"));
+                }
                 let count = usize::from(segment.u8()?);
                 if count != frame_components.len() {
                     return Err(Unsupported("the scan does not hold every component"));
@@ -172,6 +179,9 @@ pub(super) fn read(bytes: &[u8]) -> Result<Header<'_>, Unsupported> {
                     restart,
                     &bytes[reader.pos..],
                 );
+            }
+            0xEE if body.starts_with(b"Adobe") && body.len() >= 12 => {
+                adobe_transform = Some(body[11]);
             }
             0xD8 | 0xD9 => return Err(Unsupported("no scan")),
             // APPn (EXIF, ICC, Adobe...), COM and the rest: dropped like all metadata.
