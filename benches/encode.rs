@@ -2,27 +2,13 @@
 //! photo-like inputs of the sizes `bench/compare.sh` uses.
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use image::{Rgba, RgbaImage};
+#[path = "support/photo.rs"]
+mod photo;
+use photo::photo;
 use relais::render::{
     decode_bytes, encode, encode_still, remix_jpeg, Caption, Frame, Limits, OutputFormat, Picture,
     Remix, Repeat, Typesetter,
 };
-
-fn photo(width: u32, height: u32, t: f32) -> RgbaImage {
-    RgbaImage::from_fn(width, height, |x, y| {
-        let (fx, fy) = (x as f32 / width as f32, y as f32 / height as f32);
-        let texture = ((x as f32 * 0.31 + t).sin() * (y as f32 * 0.23).cos()) * 8.0;
-        let cx = 0.2 + 0.6 * (t / 10.0).sin().abs();
-        let d = ((fx - cx).powi(2) + (fy - 0.4).powi(2)).sqrt();
-        let ball = if d < 0.15 { 60.0 } else { 0.0 };
-        Rgba([
-            (40.0 + 170.0 * fx + texture + ball).clamp(0.0, 255.0) as u8,
-            (70.0 + 120.0 * fy + texture).clamp(0.0, 255.0) as u8,
-            (150.0 + 80.0 * (1.0 - fx) * fy - texture).clamp(0.0, 255.0) as u8,
-            255,
-        ])
-    })
-}
 
 fn animation(width: u32, height: u32, frames: usize) -> Picture {
     Picture::Animation {

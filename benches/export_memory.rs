@@ -13,76 +13,24 @@
 //! decoding pass is 4.5 MiB and most of the rest the encoded output (16.7 MiB) held
 //! until it is written.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use image::{Rgba, RgbaImage};
 use relais::render::{
     encode, export_drawn, Band, Frame, Layer, Limits, OutputFormat, Picture, Remix, Repeat, Style,
     Typesetter, Zone,
 };
 
-/// Counts live heap bytes and remembers the highest value since the last reset.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        let moved = unsafe { System.realloc(pointer, layout, new_size) };
-        if !moved.is_null() {
-            if new_size >= layout.size() {
-                let live = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed)
-                    + (new_size - layout.size());
-                PEAK.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        moved
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
+#[path = "support/heap.rs"]
+mod heap;
+#[path = "support/photo.rs"]
+mod photo;
+use heap::{LIVE, PEAK};
 
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;
 const FRAMES: usize = 150;
 const MIB: f64 = 1024.0 * 1024.0;
-
-/// The photo-like clip of `benches/encode.rs` and `bench/compare.sh`.
-fn photo(t: f32) -> RgbaImage {
-    RgbaImage::from_fn(WIDTH, HEIGHT, |x, y| {
-        let (fx, fy) = (x as f32 / WIDTH as f32, y as f32 / HEIGHT as f32);
-        let texture = ((x as f32 * 0.31 + t).sin() * (y as f32 * 0.23).cos()) * 8.0;
-        let cx = 0.2 + 0.6 * (t / 10.0).sin().abs();
-        let d = ((fx - cx).powi(2) + (fy - 0.4).powi(2)).sqrt();
-        let ball = if d < 0.15 { 60.0 } else { 0.0 };
-        Rgba([
-            (40.0 + 170.0 * fx + texture + ball).clamp(0.0, 255.0) as u8,
-            (70.0 + 120.0 * fy + texture).clamp(0.0, 255.0) as u8,
-            (150.0 + 80.0 * (1.0 - fx) * fy - texture).clamp(0.0, 255.0) as u8,
-            255,
-        ])
-    })
-}
 
 fn two_layers() -> Remix {
     Remix {
@@ -119,7 +67,7 @@ fn main() {
     let source = Picture::Animation {
         frames: (0..FRAMES)
             .map(|i| Frame {
-                image: photo(i as f32),
+                image: photo::photo(WIDTH, HEIGHT, i as f32),
                 delay_ms: 70,
             })
             .collect(),
