@@ -78,7 +78,7 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
         .iter()
         .map(|(dc, ac)| (EncodeTable::new(dc), EncodeTable::new(ac)))
         .collect();
-    let coded = code_strips(&planes, &strips, &tables);
+    let coded = code_strips(&planes, &strips, &tables)?;
 
     let restart = if strips.len() > 1 {
         strips[0].len() * mcus.0
@@ -141,15 +141,20 @@ fn code_strips(
     planes: &Planes,
     strips: &[Range<usize>],
     tables: &[(EncodeTable, EncodeTable)],
-) -> Vec<Vec<u8>> {
+) -> Result<Vec<Vec<u8>>, Unsupported> {
     std::thread::scope(|scope| {
         let handles: Vec<_> = strips
             .iter()
             .map(|strip| scope.spawn(move || code_strip(planes, strip.clone(), tables)))
             .collect();
+        // A strip missing would corrupt the file: fall back to pixels instead.
         handles
             .into_iter()
-            .map(|handle| handle.join().unwrap_or_default())
+            .map(|handle| {
+                handle
+                    .join()
+                    .map_err(|_| Unsupported("a coding thread failed"))
+            })
             .collect()
     })
 }
