@@ -55,7 +55,7 @@ pub fn render_drawn(
         return Ok((encode_still(&first, format)?, Decoding::FirstFrame));
     }
     if let (ImageFormat::Jpeg, OutputFormat::Jpeg { quality }) = (source, format) {
-        match jpeg::recaption(bytes, drawn.layers(), quality) {
+        match jpeg::Source::read(bytes).and_then(|jpeg| jpeg.recaption(drawn.layers(), quality)) {
             Ok(encoded) => return Ok((encoded, Decoding::Coefficients)),
             // A progressive or unusual JPEG: the pixel path reads it (or says what is
             // wrong with it).

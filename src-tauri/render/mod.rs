@@ -95,10 +95,11 @@ pub fn remix_jpeg(
     quality: u8,
     limits: &Limits,
 ) -> Result<Vec<u8>, JpegUnsupported> {
-    let (width, height) = jpeg::dimensions(jpeg)?;
+    let source = jpeg::Source::read(jpeg)?;
+    let (width, height) = source.dimensions();
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(JpegUnsupported("an image over the pixel budget"));
     }
     let drawn = typesetter.draw_remix(remix, width, height);
-    jpeg::recaption(jpeg, drawn.layers(), quality)
+    source.recaption(drawn.layers(), quality)
 }

@@ -361,12 +361,29 @@ fn ac_mask(block: &[i16; 64]) -> u64 {
     mask & !1
 }
 
-/// Counts the symbols `block` (zigzag) will need, as [`BitWriter::block`] writes them.
-pub(super) fn count(block: &[i16; 64], dc: &mut i32, dcf: &mut Frequencies, acf: &mut Frequencies) {
+/// A Huffman symbol of a block: which table, the symbol, and the `size` extra bits
+/// (`bits`) that follow its code.
+struct Symbol {
+    ac: bool,
+    symbol: usize,
+    bits: u32,
+    size: u32,
+}
+
+/// Walks the symbols of `block` (zigzag) after the previous DC value `dc`, in the order a
+/// scan codes them: the one walk both counting and writing follow, so the tables always
+/// have a code for every symbol written.
+#[inline(always)]
+fn symbols(block: &[i16; 64], dc: &mut i32, mut emit: impl FnMut(Symbol)) {
     let value = i32::from(block[0]);
-    let (category, _) = magnitude(value - *dc);
+    let (size, bits) = magnitude(value - *dc);
     *dc = value;
-    dcf.0[category as usize] += 1;
+    emit(Symbol {
+        ac: false,
+        symbol: size as usize,
+        bits,
+        size,
+    });
     let mut mask = ac_mask(block);
     let mut next = 1u32;
     while mask != 0 {
@@ -375,15 +392,38 @@ pub(super) fn count(block: &[i16; 64], dc: &mut i32, dcf: &mut Frequencies, acf:
         let mut run = k - next;
         next = k + 1;
         while run > 15 {
-            acf.0[0xF0] += 1;
+            emit(Symbol {
+                ac: true,
+                symbol: 0xF0,
+                bits: 0,
+                size: 0,
+            });
             run -= 16;
         }
-        let (size, _) = magnitude(i32::from(block[k as usize]));
-        acf.0[((run as usize) << 4) | size as usize] += 1;
+        let (size, bits) = magnitude(i32::from(block[k as usize]));
+        emit(Symbol {
+            ac: true,
+            symbol: ((run as usize) << 4) | size as usize,
+            bits,
+            size,
+        });
     }
     if next != 64 {
-        acf.0[0] += 1;
+        emit(Symbol {
+            ac: true,
+            symbol: 0,
+            bits: 0,
+            size: 0,
+        });
     }
+}
+
+/// Counts the symbols `block` (zigzag) will need, as [`BitWriter::block`] writes them.
+pub(super) fn count(block: &[i16; 64], dc: &mut i32, dcf: &mut Frequencies, acf: &mut Frequencies) {
+    symbols(block, dc, |s| {
+        let table = if s.ac { &mut *acf } else { &mut *dcf };
+        table.0[s.symbol] += 1;
+    });
 }
 
 /// Optimal code lengths limited to 16 bits (annex K.2, as libjpeg does it).
@@ -534,35 +574,14 @@ impl BitWriter {
 
     /// One block (zigzag) after the previous DC value `dc`.
     pub fn block(&mut self, block: &[i16; 64], dc: &mut i32, dct: &EncodeTable, act: &EncodeTable) {
-        let value = i32::from(block[0]);
-        let (category, bits) = magnitude(value - *dc);
-        *dc = value;
-        self.put(
-            (u32::from(dct.code[category as usize]) << category) | bits,
-            u32::from(dct.length[category as usize]) + category,
-        );
-        let mut mask = ac_mask(block);
-        let mut next = 1u32;
-        while mask != 0 {
-            let k = mask.trailing_zeros();
-            mask &= mask - 1;
-            let mut run = k - next;
-            next = k + 1;
-            while run > 15 {
-                self.put(u32::from(act.code[0xF0]), u32::from(act.length[0xF0]));
-                run -= 16;
-            }
-            let (size, bits) = magnitude(i32::from(block[k as usize]));
-            let symbol = ((run as usize) << 4) | size as usize;
-            // Code and value in one go: at most 16 + 10 bits.
+        symbols(block, dc, |s| {
+            let table = if s.ac { act } else { dct };
+            // Code and extra bits in one go: at most 16 + 11 bits.
             self.put(
-                (u32::from(act.code[symbol]) << size) | bits,
-                u32::from(act.length[symbol]) + size,
+                (u32::from(table.code[s.symbol]) << s.size) | s.bits,
+                u32::from(table.length[s.symbol]) + s.size,
             );
-        }
-        if next != 64 {
-            self.put(u32::from(act.code[0]), u32::from(act.length[0]));
-        }
+        });
     }
 
     /// Pads the last byte with one bits, as the standard asks.

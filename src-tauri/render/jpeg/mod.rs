@@ -33,19 +33,22 @@ impl std::fmt::Display for Unsupported {
     }
 }
 
-/// `jpeg` with the drawn caption layers composited, as a new baseline JPEG at no better
-/// than `quality` (the source's own tables win where they are coarser).
-pub(crate) fn recaption(
-    jpeg: &[u8],
-    layers: &[Drawn],
-    quality: u8,
-) -> Result<Vec<u8>, Unsupported> {
-    let header = markers::read(jpeg)?;
-    transcode::run(&header, layers, quality)
-}
+/// A JPEG whose headers have been read: its size is known before the captions are drawn,
+/// and the headers are not read again to recaption it.
+pub(crate) struct Source<'a>(markers::Header<'a>);
 
-/// Width and height from the frame header.
-pub(crate) fn dimensions(jpeg: &[u8]) -> Result<(u32, u32), Unsupported> {
-    let header = markers::read(jpeg)?;
-    Ok((header.width, header.height))
+impl<'a> Source<'a> {
+    pub fn read(jpeg: &'a [u8]) -> Result<Self, Unsupported> {
+        markers::read(jpeg).map(Source)
+    }
+
+    pub fn dimensions(&self) -> (u32, u32) {
+        (self.0.width, self.0.height)
+    }
+
+    /// The JPEG with the drawn caption layers composited, as a new baseline JPEG at no
+    /// better than `quality` (the source's own tables win where they are coarser).
+    pub fn recaption(&self, layers: &[Drawn], quality: u8) -> Result<Vec<u8>, Unsupported> {
+        transcode::run(&self.0, layers, quality)
+    }
 }
