@@ -7,6 +7,7 @@
 //! captions do not touch (see `jpeg`), unless its layout is one that path does not
 //! read; anything else is decoded whole, captioned in place and encoded.
 
+use std::borrow::Borrow;
 use std::path::Path;
 
 use image::{ImageFormat, RgbaImage};
@@ -55,11 +56,8 @@ pub fn render_drawn(
         return Ok((encode_still(&first, format)?, Decoding::FirstFrame));
     }
     if let (ImageFormat::Jpeg, OutputFormat::Jpeg { quality }) = (source, format) {
-        match jpeg::Source::read(bytes).and_then(|jpeg| jpeg.recaption(drawn.layers(), quality)) {
-            Ok(encoded) => return Ok((encoded, Decoding::Coefficients)),
-            // A progressive or unusual JPEG: the pixel path reads it (or says what is
-            // wrong with it).
-            Err(reason) => tracing::debug!("{name} goes through pixels: {reason}"),
+        if let Some(encoded) = recaption_jpeg(bytes, name, quality, || drawn) {
+            return Ok((encoded, Decoding::Coefficients));
         }
     }
     if source == ImageFormat::Gif && gif::needs_streaming(bytes, name, limits)? {
@@ -78,6 +76,24 @@ pub fn render_drawn(
         }
     }
     Ok((encode(&picture, format)?, Decoding::Whole))
+}
+
+/// A JPEG captioned on its coefficients (see `jpeg`), or `None` when its layout is one
+/// that path does not read and it must go through pixels, which also say what is wrong
+/// with a damaged file. `draw` runs while the scan is decoded.
+pub(crate) fn recaption_jpeg<D: Borrow<DrawnRemix>>(
+    bytes: &[u8],
+    name: &str,
+    quality: u8,
+    draw: impl FnOnce() -> D,
+) -> Option<Vec<u8>> {
+    match jpeg::Source::read(bytes).and_then(|jpeg| jpeg.recaption(quality, draw)) {
+        Ok(encoded) => Some(encoded),
+        Err(reason) => {
+            tracing::debug!("{name} goes through pixels: {reason}");
+            None
+        }
+    }
 }
 
 /// As [`render_drawn`], written to `output` through a temporary file renamed into place:

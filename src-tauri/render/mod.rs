@@ -37,6 +37,8 @@ pub use text::style::{Align, Band, Face, Outline, Shadow, SizeRule, Style, Zone}
 
 use std::path::Path;
 
+use image::ImageFormat;
+
 /// Renders one caption onto the image at `input` and writes the result to `output`,
 /// choosing the format from the output's extension. Nothing is written on error.
 pub fn render_file(
@@ -80,7 +82,15 @@ pub fn render_file_as(
     limits: &Limits,
 ) -> Result<Decoding, Error> {
     let (bytes, name) = decode::read_file(input, limits)?;
-    let (_, width, height) = probe_dimensions(&bytes, &name, limits)?;
+    let (source, width, height) = probe_dimensions(&bytes, &name, limits)?;
+    if let (ImageFormat::Jpeg, OutputFormat::Jpeg { quality }) = (source, format) {
+        // The captions are drawn while the JPEG's scan is read.
+        let draw = || typesetter.draw_remix(remix, width, height);
+        if let Some(encoded) = export::recaption_jpeg(&bytes, &name, quality, draw) {
+            encode::write_atomically(output, &encoded)?;
+            return Ok(Decoding::Coefficients);
+        }
+    }
     let drawn = typesetter.draw_remix(remix, width, height);
     export_drawn(&bytes, &name, &drawn, format, output, limits)
 }
@@ -100,6 +110,5 @@ pub fn remix_jpeg(
     if u64::from(width) * u64::from(height) > limits.max_pixels {
         return Err(JpegUnsupported("an image over the pixel budget"));
     }
-    let drawn = typesetter.draw_remix(remix, width, height);
-    source.recaption(drawn.layers(), quality)
+    source.recaption(quality, || typesetter.draw_remix(remix, width, height))
 }

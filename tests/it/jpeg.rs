@@ -146,6 +146,29 @@ fn a_jpeg_with_restart_markers_takes_the_coefficient_path() {
 }
 
 #[test]
+fn a_large_jpeg_whose_tables_come_from_a_sample_of_rows_decodes_whole_and_is_no_larger() {
+    // Over 32,768 MCUs (8x8 for grey), so only one row in two is counted: every symbol
+    // of the others must still have a code, or the file would decode to garbage.
+    let source = grey_jpeg(1600, 1400);
+    let mut typesetter = Typesetter::new();
+    let out = remix_jpeg(&mut typesetter, &source, &remix(), 90, &Limits::default())
+        .expect("a large grey JPEG takes the coefficient path");
+    let ours = decode(&out);
+    let reference = through_pixels(&source, &mut typesetter);
+    let height = ours.first_frame().height();
+    let whole = psnr(&ours, &reference, 0..height);
+    assert!(whole > 30.0, "the whole image must survive ({whole:.1} dB)");
+    let pixel_path =
+        encode_still(reference.first_frame(), OutputFormat::Jpeg { quality: 90 }).expect("encodes");
+    assert!(
+        out.len() <= pixel_path.len(),
+        "{} bytes, the pixel path writes {}: sampled tables must still fit the image",
+        out.len(),
+        pixel_path.len()
+    );
+}
+
+#[test]
 fn a_grey_jpeg_stays_grey_with_its_caption() {
     let source = grey_jpeg(250, 190);
     let mut typesetter = Typesetter::new();

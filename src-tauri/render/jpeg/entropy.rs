@@ -243,7 +243,12 @@ impl<'a> BitReader<'a> {
             return Err(Unsupported("a DC difference is out of range"));
         }
         *dc += extend(self.bits(category), category);
-        out[0] = i16::try_from(*dc).map_err(|_| Unsupported("a DC value is out of range"))?;
+        if dc.unsigned_abs() > 1 << 15 {
+            return Err(Unsupported("a DC value is out of range"));
+        }
+        // Stored clamped to what a baseline DC difference can reach, so blocks go to the
+        // output as they are.
+        out[0] = (*dc).clamp(-1024, 1023) as i16;
         let mut k = 1usize;
         while k < 64 {
             if self.bits < 16 {
@@ -281,7 +286,8 @@ impl<'a> BitReader<'a> {
             if k > 63 || size > 15 {
                 return Err(Unsupported("a block has more than 64 coefficients"));
             }
-            out[k] = extend(self.bits(size), size) as i16;
+            // Ten bits at most, like every baseline AC value (the fast path's always fit).
+            out[k] = extend(self.bits(size), size).clamp(-1023, 1023) as i16;
             k += 1;
         }
         if k > 64 {
@@ -424,6 +430,23 @@ pub(super) fn count(block: &[i16; 64], dc: &mut i32, dcf: &mut Frequencies, acf:
         let table = if s.ac { &mut *acf } else { &mut *dcf };
         table.0[s.symbol] += 1;
     });
+}
+
+impl Frequencies {
+    /// Gives every symbol a baseline scan can hold (DC categories 0-11; AC end of block,
+    /// sixteen zeros, and runs 0-15 before values of 1-10 bits) a count of at least one,
+    /// so tables built from a sample of the blocks still have a code for all of them.
+    pub fn cover_every_symbol(&mut self, ac: bool) {
+        let symbols: Vec<usize> = if ac {
+            let values = (0..16).flat_map(|run| (1..=10).map(move |size| run << 4 | size));
+            [0x00, 0xF0].into_iter().chain(values).collect()
+        } else {
+            (0..=11).collect()
+        };
+        for symbol in symbols {
+            self.0[symbol] = self.0[symbol].max(1);
+        }
+    }
 }
 
 /// Optimal code lengths limited to 16 bits (annex K.2, as libjpeg does it).

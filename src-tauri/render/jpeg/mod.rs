@@ -20,7 +20,9 @@ mod region;
 mod source;
 mod transcode;
 
-use crate::render::text::raster::Drawn;
+use std::borrow::Borrow;
+
+use crate::render::caption::DrawnRemix;
 
 /// Why a JPEG cannot take the coefficient path; the caller falls back to pixels, so
 /// this is never shown to a volunteer.
@@ -46,9 +48,15 @@ impl<'a> Source<'a> {
         (self.0.width, self.0.height)
     }
 
-    /// The JPEG with the drawn caption layers composited, as a new baseline JPEG at no
-    /// better than `quality` (the source's own tables win where they are coarser).
-    pub fn recaption(&self, layers: &[Drawn], quality: u8) -> Result<Vec<u8>, Unsupported> {
-        transcode::run(&self.0, layers, quality)
+    /// The JPEG with the caption layers that `draw` returns composited, as a new
+    /// baseline JPEG at no better than `quality` (the source's own tables win where they
+    /// are coarser). `draw` runs while the scan is being decoded: on a large poster,
+    /// drawing the captions costs about as much as reading a tenth of it.
+    pub fn recaption<D: Borrow<DrawnRemix>>(
+        &self,
+        quality: u8,
+        draw: impl FnOnce() -> D,
+    ) -> Result<Vec<u8>, Unsupported> {
+        transcode::run(&self.0, quality, draw)
     }
 }

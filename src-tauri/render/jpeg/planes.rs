@@ -8,9 +8,52 @@ pub(super) type Coefficients = [i16; 64];
 pub(super) struct OutputRow {
     pub luma: Vec<Coefficients>,
     pub chroma: [Vec<Coefficients>; 2],
-    /// For a 4:4:4 source: the two source rows of Cr blocks (and their table), left for
-    /// the receiving thread to shrink, so both cores share the chroma work.
-    pub unshrunk: Option<(Vec<Coefficients>, Vec<Coefficients>, [u16; 64])>,
+    /// For a 4:4:4 source: its chroma as decoded, per component two rows of blocks
+    /// (top, bottom), until [`super::source::shrink_row`] makes `chroma` from it.
+    pub unshrunk: Option<Box<Unshrunk>>,
+}
+
+pub(super) type Unshrunk = [[Vec<Coefficients>; 2]; 2];
+
+impl OutputRow {
+    /// A row of zero blocks whose memory has been written, so the page faults of a
+    /// fresh allocation are taken here, by whichever thread has time for them, and not
+    /// by the decoder.
+    /// `unshrunk`: the blocks across a 4:4:4 source, whose chroma rows come along, or
+    /// those rows themselves, emptied by an earlier row.
+    pub fn blank(grey: bool, mcus_across: usize, unshrunk: Option<usize>) -> Self {
+        Self::blank_with(
+            grey,
+            mcus_across,
+            unshrunk.map(|across| {
+                let rows = [touched(across), touched(across)];
+                Box::new([rows.clone(), rows])
+            }),
+        )
+    }
+
+    pub fn blank_with(grey: bool, mcus_across: usize, unshrunk: Option<Box<Unshrunk>>) -> Self {
+        let (luma, chroma) = if grey {
+            (mcus_across, 0)
+        } else {
+            (4 * mcus_across, mcus_across)
+        };
+        Self {
+            luma: touched(luma),
+            chroma: [touched(chroma), touched(chroma)],
+            unshrunk,
+        }
+    }
+}
+
+/// Zero blocks, written (see [`OutputRow::blank`]).
+fn touched(blocks: usize) -> Vec<Coefficients> {
+    let mut plane = Vec::with_capacity(blocks);
+    // Hidden from the optimizer, which would otherwise turn the allocation and the
+    // zeros into one untouched zeroed allocation.
+    std::hint::black_box(&mut plane);
+    plane.resize(blocks, [0i16; 64]);
+    plane
 }
 
 pub(super) struct Planes {

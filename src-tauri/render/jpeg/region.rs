@@ -3,7 +3,7 @@
 
 use image::RgbaImage;
 
-use super::dct;
+use super::dct::{self, Quantizer};
 use super::planes::Planes;
 use crate::render::text::raster::{composite_window, Drawn};
 
@@ -63,8 +63,16 @@ impl Region {
         for layer in layers {
             composite_window(&mut patch, window_left, top, layer);
         }
+        let quantizers = planes.quant.each_ref().map(Quantizer::new);
         for x in (first..=last).filter(|&x| touched[x]) {
-            encode_mcu(planes, x, row, &patch, (x - first) as u32 * mcu);
+            encode_mcu(
+                planes,
+                &quantizers,
+                x,
+                row,
+                &patch,
+                (x - first) as u32 * mcu,
+            );
         }
     }
 }
@@ -114,8 +122,14 @@ fn decode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &mut RgbaImage, le
     }
 }
 
-fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: u32) {
-    let quant = planes.quant;
+fn encode_mcu(
+    planes: &mut Planes,
+    [luma_quantizer, chroma_quantizer]: &[Quantizer; 2],
+    x: usize,
+    y: usize,
+    patch: &RgbaImage,
+    left: u32,
+) {
     if planes.grey {
         let mut luma = [0f32; 64];
         for j in 0..8 {
@@ -123,7 +137,7 @@ fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: 
                 luma[j * 8 + i] = to_ycbcr(patch.get_pixel(left + i as u32, j as u32).0)[0];
             }
         }
-        *planes.luma(x, y, 0, 0) = dct::quantize(&dct::forward(&luma), &quant[0]);
+        *planes.luma(x, y, 0, 0) = luma_quantizer.quantize(&dct::forward(&luma));
         return;
     }
     let mut cb = [0f32; 64];
@@ -140,14 +154,15 @@ fn encode_mcu(planes: &mut Planes, x: usize, y: usize, patch: &RgbaImage, left: 
                 cr[c] += r / 4.0;
             }
         }
-        *planes.luma(x, y, dx, dy) = dct::quantize(&dct::forward(&luma), &quant[0]);
+        *planes.luma(x, y, dx, dy) = luma_quantizer.quantize(&dct::forward(&luma));
     }
-    *planes.chroma(0, x, y) = dct::quantize(&dct::forward(&cb), &quant[1]);
-    *planes.chroma(1, x, y) = dct::quantize(&dct::forward(&cr), &quant[1]);
+    *planes.chroma(0, x, y) = chroma_quantizer.quantize(&dct::forward(&cb));
+    *planes.chroma(1, x, y) = chroma_quantizer.quantize(&dct::forward(&cr));
 }
 
 fn to_byte(value: f32) -> u8 {
-    value.round().clamp(0.0, 255.0) as u8
+    // Not `round()`: without SSE4.1 that is a libm call per channel.
+    (value.clamp(0.0, 255.0) + 0.5) as u8
 }
 
 /// JFIF's YCbCr to RGB.

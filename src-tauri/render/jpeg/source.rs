@@ -1,17 +1,15 @@
-//! The decoding thread: reads the source scan MCU row by MCU row and turns it into
-//! output rows (blocks copied or requantized, 4:4:4 chroma shrunk to 4:2:0), so the
-//! thread that redraws captions and counts symbols only receives finished rows.
+//! The decoding thread: reads the source scan MCU row by MCU row straight into output
+//! rows (blocks kept, or requantized when the output is coarser; 4:4:4 chroma shrunk to
+//! 4:2:0), so the thread that redraws captions and counts symbols only receives
+//! finished rows, and no block is copied on the way.
 
 use std::sync::mpsc;
 
-use super::dct::{self, clamp_coefficient};
+use super::dct::{self, Quantizer};
 use super::entropy::BitReader;
 use super::markers::Header;
-use super::planes::{luma_width, Coefficients, OutputRow};
+use super::planes::{luma_width, Coefficients, OutputRow, Unshrunk};
 use super::Unsupported;
-
-/// One MCU row of the source: per component, its blocks row by row.
-type SourceRow = Vec<Vec<Coefficients>>;
 
 pub(super) struct Output {
     pub grey: bool,
@@ -25,29 +23,17 @@ pub(super) struct Output {
 pub(super) fn produce(
     header: &Header,
     output: &Output,
-    sender: &mpsc::SyncSender<Result<OutputRow, Unsupported>>,
+    sender: &mpsc::Sender<Result<OutputRow, Unsupported>>,
+    blanks: &mpsc::Receiver<OutputRow>,
 ) {
     let mut scan = Scan::new(header);
-    let pairs = !output.grey && !scan.subsampled;
-    let mut first = scan.empty_row();
-    let mut second = scan.empty_row();
+    let unshrunk_across = unshrunk_across(header);
     for _ in 0..output.mcus.1 {
-        let result = (|| {
-            scan.next_row(&mut first)?;
-            // Two 8-pixel source rows make one 16-pixel output row of a 4:4:4 source; the
-            // last one may be alone.
-            let paired = pairs && scan.rows_left() > 0;
-            if paired {
-                scan.next_row(&mut second)?;
-            }
-            let second = if paired { &second } else { &first };
-            Ok(transform(
-                header,
-                output,
-                &first,
-                if pairs { Some(second) } else { None },
-            ))
-        })();
+        // A blank row from the other thread, or a fresh one when none is ready yet.
+        let blank = blanks
+            .try_recv()
+            .unwrap_or_else(|_| OutputRow::blank(output.grey, output.mcus.0, unshrunk_across));
+        let result = next_output_row(&mut scan, output, blank);
         let failed = result.is_err();
         if sender.send(result).is_err() || failed {
             return;
@@ -55,10 +41,113 @@ pub(super) fn produce(
     }
 }
 
+/// For a 4:4:4 source, whose chroma is shrunk after decoding: its blocks across.
+pub(super) fn unshrunk_across(header: &Header) -> Option<usize> {
+    let colour_444 = header.components.len() == 3 && header.components[0].h == 1;
+    colour_444.then(|| (header.width as usize).div_ceil(8))
+}
+
+/// Shrinks a 4:4:4 source's chroma, left in `row` by the decoder, into the row's
+/// 4:2:0 chroma, and returns the emptied source rows (zeroed, ready to be refilled).
+/// Done by the thread that receives rows: the decoder is the busier one.
+pub(super) fn shrink_row(
+    row: &mut OutputRow,
+    header: &Header,
+    to: &Quantizer,
+) -> Option<Box<Unshrunk>> {
+    let mut unshrunk = row.unshrunk.take()?;
+    for (c, [upper, lower]) in unshrunk.iter().enumerate() {
+        let from = &header.quant[header.components[c + 1].quant];
+        let last = upper.len() - 1;
+        for (x, out) in row.chroma[c].iter_mut().enumerate() {
+            let (left, right) = (2 * x, (2 * x + 1).min(last));
+            let quad = [&upper[left], &upper[right], &lower[left], &lower[right]];
+            *out = dct::shrink(quad, from, to);
+        }
+    }
+    for plane in unshrunk.iter_mut().flatten() {
+        plane.fill([0; 64]);
+    }
+    Some(unshrunk)
+}
+
+fn next_output_row(
+    scan: &mut Scan,
+    output: &Output,
+    mut row: OutputRow,
+) -> Result<OutputRow, Unsupported> {
+    let header = scan.header;
+    let width = luma_width(output.grey, output.mcus.0);
+    let source_table = |c: usize| &header.quant[header.components[c].quant];
+    let [luma_table, chroma_table] = &output.quant;
+    match row.unshrunk.as_deref_mut() {
+        None if output.grey => {
+            scan.next_row(&mut [Target::new(&mut row.luma, width)])?;
+        }
+        // 4:2:0 in and out: the same grid, every block lands where it stays.
+        None => {
+            let [cb, cr] = &mut row.chroma;
+            scan.next_row(&mut [
+                Target::new(&mut row.luma, width),
+                Target::new(cb, output.mcus.0),
+                Target::new(cr, output.mcus.0),
+            ])?;
+            for (c, plane) in row.chroma.iter_mut().enumerate() {
+                requantize(plane, source_table(c + 1), chroma_table);
+            }
+        }
+        // 4:4:4: two 8-pixel source rows make one 16-pixel output row; the last one may
+        // be alone, and then stands for both. Chroma stays in `unshrunk` for the other
+        // thread to shrink.
+        Some([cb, cr]) => {
+            let (top, bottom) = row.luma.split_at_mut(width);
+            let ([cb_top, cb_bottom], [cr_top, cr_bottom]) = (cb, cr);
+            let across = scan.mcus.0;
+            scan.next_row(&mut [
+                Target::new(top, width),
+                Target::new(cb_top, across),
+                Target::new(cr_top, across),
+            ])?;
+            if scan.rows_left() > 0 {
+                scan.next_row(&mut [
+                    Target::new(bottom, width),
+                    Target::new(cb_bottom, across),
+                    Target::new(cr_bottom, across),
+                ])?;
+            } else {
+                bottom.copy_from_slice(top);
+                cb_bottom.copy_from_slice(cb_top);
+                cr_bottom.copy_from_slice(cr_top);
+            }
+            // The wider output grid repeats the last source column.
+            if width > across {
+                for half in [&mut *top, &mut *bottom] {
+                    half[width - 1] = half[across - 1];
+                }
+            }
+        }
+    }
+    requantize(&mut row.luma, source_table(0), luma_table);
+    Ok(row)
+}
+
+/// Where one source MCU row's blocks of a component go: rows of blocks `stride` apart,
+/// all zero beforehand (the decoder only writes coefficients that are not).
+struct Target<'t> {
+    blocks: &'t mut [Coefficients],
+    stride: usize,
+}
+
+impl<'t> Target<'t> {
+    fn new(blocks: &'t mut [Coefficients], stride: usize) -> Self {
+        Self { blocks, stride }
+    }
+}
+
 struct Scan<'a> {
     header: &'a Header<'a>,
     reader: BitReader<'a>,
-    subsampled: bool,
+
     /// Blocks across and down in each component's MCU.
     shapes: Vec<(usize, usize)>,
     mcus: (usize, usize),
@@ -85,7 +174,6 @@ impl<'a> Scan<'a> {
         Self {
             header,
             reader: BitReader::new(header.scan),
-            subsampled,
             mcus: (
                 (header.width as usize).div_ceil(size),
                 (header.height as usize).div_ceil(size),
@@ -97,23 +185,13 @@ impl<'a> Scan<'a> {
         }
     }
 
-    fn empty_row(&self) -> SourceRow {
-        self.shapes
-            .iter()
-            .map(|&(h, v)| vec![[0i16; 64]; self.mcus.0 * h * v])
-            .collect()
-    }
-
     fn rows_left(&self) -> usize {
         self.mcus.1 - self.row
     }
 
-    fn next_row(&mut self, row: &mut SourceRow) -> Result<(), Unsupported> {
+    fn next_row(&mut self, targets: &mut [Target]) -> Result<(), Unsupported> {
         if self.row >= self.mcus.1 {
             return Err(Unsupported("the scan ended early"));
-        }
-        for plane in row.iter_mut() {
-            plane.fill([0; 64]);
         }
         let restart = self.header.restart as usize;
         for x in 0..self.mcus.0 {
@@ -123,13 +201,13 @@ impl<'a> Scan<'a> {
                 self.next_marker = self.next_marker.wrapping_add(1);
                 self.dc.fill(0);
             }
-            for (c, &(h, v)) in self.shapes.iter().enumerate() {
+            for (c, (&(h, v), target)) in self.shapes.iter().zip(targets.iter_mut()).enumerate() {
                 let component = &self.header.components[c];
                 let dc_table = &self.header.dc[component.dc];
                 let ac_table = &self.header.ac[component.ac];
                 for by in 0..v {
                     for bx in 0..h {
-                        let block = &mut row[c][by * self.mcus.0 * h + x * h + bx];
+                        let block = &mut target.blocks[by * target.stride + x * h + bx];
                         self.reader
                             .block(dc_table, ac_table, &mut self.dc[c], block)?;
                     }
@@ -144,91 +222,16 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// Copies a block to the output, requantizing only when the tables differ.
-fn requantize(block: &Coefficients, from: &[u16; 64], to: &[u16; 64]) -> Coefficients {
+/// Brings blocks from the source's table to the output's when they differ (the decoder
+/// already clamped them to what baseline JPEG can code).
+fn requantize(blocks: &mut [Coefficients], from: &[u16; 64], to: &[u16; 64]) {
     if from == to {
-        let mut out = block.map(|c| c.clamp(-1023, 1023));
-        out[0] = clamp_coefficient(0, i32::from(block[0]));
-        return out;
+        return;
     }
-    let mut out = [0i16; 64];
-    for k in 0..64 {
-        let value = (i32::from(block[k]) * i32::from(from[k])) as f32 / f32::from(to[k]);
-        out[k] = clamp_coefficient(k, dct::round(value));
-    }
-    out
-}
-
-/// One output row from one source row (grey, 4:2:0) or two (4:4:4, `second`).
-fn transform(
-    header: &Header,
-    output: &Output,
-    first: &SourceRow,
-    second: Option<&SourceRow>,
-) -> OutputRow {
-    let source_table = |c: usize| &header.quant[header.components[c].quant];
-    let [luma_table, chroma_table] = &output.quant;
-    let width = luma_width(output.grey, output.mcus.0);
-    let copy = |plane: &[Coefficients], from: &[u16; 64], to: &[u16; 64]| -> Vec<Coefficients> {
-        // The last column is repeated into the padding a wider MCU grid adds.
-        (0..width)
-            .map(|x| requantize(&plane[x.min(plane.len() - 1)], from, to))
-            .collect()
-    };
-    match second {
-        None if output.grey => OutputRow {
-            luma: copy(&first[0], source_table(0), luma_table),
-            chroma: [Vec::new(), Vec::new()],
-            unshrunk: None,
-        },
-        // 4:2:0 in and out: the same grid, every block maps to itself.
-        None => OutputRow {
-            luma: first[0]
-                .iter()
-                .map(|block| requantize(block, source_table(0), luma_table))
-                .collect(),
-            chroma: [1, 2].map(|c| {
-                first[c]
-                    .iter()
-                    .map(|block| requantize(block, source_table(c), chroma_table))
-                    .collect()
-            }),
-            unshrunk: None,
-        },
-        Some(second) => {
-            let mut luma = copy(&first[0], source_table(0), luma_table);
-            luma.extend(copy(&second[0], source_table(0), luma_table));
-            let cb = (0..output.mcus.0)
-                .map(|x| shrink(&first[1], &second[1], x, source_table(1), chroma_table))
-                .collect();
-            OutputRow {
-                luma,
-                chroma: [cb, Vec::new()],
-                unshrunk: Some((first[2].clone(), second[2].clone(), *source_table(2))),
-            }
+    let ratio: [f32; 64] = std::array::from_fn(|k| f32::from(from[k]) / f32::from(to[k]));
+    for block in blocks {
+        for k in 0..64 {
+            block[k] = dct::nearest(f32::from(block[k]) * ratio[k]);
         }
     }
-}
-
-/// The output chroma block `x` from the 2x2 source blocks under it, each shrunk 2:1 in
-/// the DCT domain.
-pub(super) fn shrink(
-    top: &[Coefficients],
-    bottom: &[Coefficients],
-    x: usize,
-    from: &[u16; 64],
-    to: &[u16; 64],
-) -> Coefficients {
-    let mut pixels = [0f32; 64];
-    for (dy, row) in [top, bottom].iter().enumerate() {
-        for dx in 0..2 {
-            let block = &row[(2 * x + dx).min(row.len() - 1)];
-            let small = dct::inverse_half(block, from);
-            for j in 0..4 {
-                let at = (dy * 4 + j) * 8 + dx * 4;
-                pixels[at..at + 4].copy_from_slice(&small[j * 4..j * 4 + 4]);
-            }
-        }
-    }
-    dct::quantize(&dct::forward(&pixels), to)
 }

@@ -2,19 +2,35 @@
 //! MCU rows while this one redraws the blocks under captions and counts symbols; then
 //! strips are coded in parallel.
 
+use std::borrow::Borrow;
 use std::ops::Range;
 use std::sync::mpsc;
 
 use super::dct;
+use super::dct::Quantizer;
 use super::entropy::{self, BitWriter, EncodeTable, Frequencies};
 use super::markers::{self, Header};
-use super::planes::Planes;
+use super::planes::{OutputRow, Planes, Unshrunk};
 use super::region::Region;
 use super::source::{self, Output};
 use super::Unsupported;
-use crate::render::text::raster::Drawn;
+use crate::render::caption::DrawnRemix;
 
-pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<u8>, Unsupported> {
+/// Blank rows written before the captions are drawn: about what the decoder gets
+/// through meanwhile on a large poster.
+const BLANKS_AHEAD: usize = 48;
+
+/// About how many MCUs are enough to fit Huffman tables to an image. A large image's
+/// tables come from a sample of its rows (with a code kept for every symbol): counting
+/// all of a 4000x5000 poster's rows cost a fifth of its time, for tables that came out
+/// within a few hundred bytes of the same.
+const MCUS_COUNTED: usize = 32_768;
+
+pub(super) fn run<D: Borrow<DrawnRemix>>(
+    header: &Header,
+    quality: u8,
+    draw: impl FnOnce() -> D,
+) -> Result<Vec<u8>, Unsupported> {
     let grey = header.components.len() == 1;
     let mcu = if grey { 8 } else { 16 };
     let mcus = (
@@ -33,32 +49,59 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
         quant: output.quant,
     };
     let strips = strips(mcus);
-    let region = Region::of(layers, header.width, header.height, mcu as u32);
+    // Rows whose symbols are counted: one in `sampled`.
+    let sampled = 1 + mcus.0 * mcus.1 / MCUS_COUNTED;
     // Per table (luma, chroma): DC and AC symbol counts.
     let mut frequencies = [
         (Frequencies::default(), Frequencies::default()),
         (Frequencies::default(), Frequencies::default()),
     ];
     std::thread::scope(|scope| -> Result<(), Unsupported> {
-        let (sender, receiver) = mpsc::sync_channel(8);
+        // Unbounded: every row is kept until coding anyway, and the decoder must not
+        // wait while the captions are drawn.
+        let (sender, receiver) = mpsc::channel();
+        // This thread has time to spare while the decoder is the busier one: it writes
+        // the blank rows the decoder fills, a few ahead.
+        let (blank_sender, blanks) = mpsc::channel();
         let output = &output;
-        scope.spawn(move || source::produce(header, output, &sender));
+        scope.spawn(move || source::produce(header, output, &sender, &blanks));
+        let unshrunk_across = source::unshrunk_across(header);
+        let blank = |spare: Option<Box<Unshrunk>>| match spare {
+            Some(spare) => OutputRow::blank_with(grey, mcus.0, Some(spare)),
+            None => OutputRow::blank(grey, mcus.0, unshrunk_across),
+        };
+        let ahead = BLANKS_AHEAD.min(mcus.1);
+        for _ in 0..ahead {
+            // The decoder only stops taking blanks when it has failed.
+            let _ = blank_sender.send(blank(None));
+        }
+        let chroma_quantizer = Quantizer::new(&output.quant[1]);
+        let mut blanks_sent = ahead;
+        let drawn = draw();
+        let layers = drawn.borrow().layers();
+        let region = Region::of(layers, header.width, header.height, mcu as u32);
         let mut dc = [0i32; 3];
         for row in 0..mcus.1 {
             let mut received = receiver
                 .recv()
                 .map_err(|_| Unsupported("the scan ended early"))??;
-            if let Some((top, bottom, table)) = received.unshrunk.take() {
-                received.chroma[1] = (0..mcus.0)
-                    .map(|x| source::shrink(&top, &bottom, x, &table, &output.quant[1]))
-                    .collect();
-            }
+            let spare = source::shrink_row(&mut received, header, &chroma_quantizer);
             planes.rows.push(received);
+            if blanks_sent < mcus.1 {
+                let _ = blank_sender.send(blank(spare));
+                blanks_sent += 1;
+            }
             if let Some(region) = &region {
                 region.redraw_row(&mut planes, row, layers);
             }
+            if row % sampled != 0 {
+                continue;
+            }
             if strips.iter().any(|strip| strip.start == row) {
                 dc = [0; 3];
+            } else if sampled > 1 {
+                // DC is coded as a difference from the block before, in the row skipped.
+                planes.mcu(mcus.0 - 1, row - 1, |c, block| dc[c] = i32::from(block[0]));
             }
             for x in 0..mcus.0 {
                 planes.mcu(x, row, |component, block| {
@@ -71,8 +114,14 @@ pub(super) fn run(header: &Header, layers: &[Drawn], quality: u8) -> Result<Vec<
     })?;
 
     let specs: Vec<_> = frequencies[..if grey { 1 } else { 2 }]
-        .iter()
-        .map(|(dcf, acf)| (entropy::build_spec(dcf), entropy::build_spec(acf)))
+        .iter_mut()
+        .map(|(dcf, acf)| {
+            if sampled > 1 {
+                dcf.cover_every_symbol(false);
+                acf.cover_every_symbol(true);
+            }
+            (entropy::build_spec(dcf), entropy::build_spec(acf))
+        })
         .collect();
     let tables: Vec<_> = specs
         .iter()
