@@ -50,9 +50,11 @@ fn read_bounded(path: &Path, limits: &Limits) -> Result<Vec<u8>, Error> {
             source,
         },
     })?;
-    let mut bytes = Vec::new();
-    // Read one byte past the budget so an oversized file is detected without trusting
-    // its metadata.
+    // Sized from the metadata when there is some: growing by doubling would copy a large
+    // poster several times over. Still read one byte past the budget, so an oversized
+    // file is detected without trusting the metadata.
+    let expected = file.metadata().map_or(0, |metadata| metadata.len());
+    let mut bytes = Vec::with_capacity(expected.min(limits.max_file_bytes) as usize + 1);
     file.take(limits.max_file_bytes + 1)
         .read_to_end(&mut bytes)
         .map_err(|source| Error::Read {

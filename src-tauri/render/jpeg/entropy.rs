@@ -629,6 +629,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_0xff_byte_written_is_followed_by_a_zero_byte() {
+        let mut writer = BitWriter::with_capacity(0);
+        // Codes that straddle bytes, so the 0xFF bytes complete at different points.
+        writer.put(0x7F, 7);
+        writer.put(0x1FF, 9);
+        writer.put(0x3A, 6);
+        writer.put(0x3_FFFF, 18);
+        writer.put(0x1, 1);
+        let bytes = writer.finish();
+        assert_eq!(
+            bytes,
+            [0xFF, 0x00, 0xFF, 0x00, 0xEB, 0xFF, 0x00, 0xFF, 0x00, 0xFF, 0x00],
+            "41 bits: 0xFF 0xFF, then 111010 and 18 ones, then a one padded with ones"
+        );
+    }
+
+    #[test]
     fn a_block_written_then_read_comes_back_the_same() {
         let mut block = [0i16; 64];
         block[0] = -300;
