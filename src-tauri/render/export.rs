@@ -56,7 +56,7 @@ pub fn render_drawn(
         return Ok((encode_still(&first, format)?, Decoding::FirstFrame));
     }
     if let (ImageFormat::Jpeg, OutputFormat::Jpeg { quality }) = (source, format) {
-        if let Some(encoded) = recaption_jpeg(bytes, name, quality, || drawn) {
+        if let Some(encoded) = recaption_jpeg(bytes, name, quality, limits, |_, _| drawn) {
             return Ok((encoded, Decoding::Coefficients));
         }
     }
@@ -79,15 +79,24 @@ pub fn render_drawn(
 }
 
 /// A JPEG captioned on its coefficients (see `jpeg`), or `None` when its layout is one
-/// that path does not read and it must go through pixels, which also say what is wrong
-/// with a damaged file. `draw` runs while the scan is decoded.
+/// that path does not read, or it is over the pixel budget, and it must go through
+/// pixels, which also say what is wrong with a damaged file. `draw` gets the JPEG's size
+/// and runs while the scan is decoded.
 pub(crate) fn recaption_jpeg<D: Borrow<DrawnRemix>>(
     bytes: &[u8],
     name: &str,
     quality: u8,
-    draw: impl FnOnce() -> D,
+    limits: &Limits,
+    draw: impl FnOnce(u32, u32) -> D,
 ) -> Option<Vec<u8>> {
-    match jpeg::Source::read(bytes).and_then(|jpeg| jpeg.recaption(quality, draw)) {
+    let recaptioned = jpeg::Source::read(bytes).and_then(|jpeg| {
+        let (width, height) = jpeg.dimensions();
+        if u64::from(width) * u64::from(height) > limits.max_pixels {
+            return Err(jpeg::Unsupported("an image over the pixel budget"));
+        }
+        jpeg.recaption(quality, || draw(width, height))
+    });
+    match recaptioned {
         Ok(encoded) => Some(encoded),
         Err(reason) => {
             tracing::debug!("{name} goes through pixels: {reason}");

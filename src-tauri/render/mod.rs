@@ -82,15 +82,18 @@ pub fn render_file_as(
     limits: &Limits,
 ) -> Result<Decoding, Error> {
     let (bytes, name) = decode::read_file(input, limits)?;
-    let (source, width, height) = probe_dimensions(&bytes, &name, limits)?;
-    if let (ImageFormat::Jpeg, OutputFormat::Jpeg { quality }) = (source, format) {
-        // The captions are drawn while the JPEG's scan is read.
-        let draw = || typesetter.draw_remix(remix, width, height);
-        if let Some(encoded) = export::recaption_jpeg(&bytes, &name, quality, draw) {
-            encode::write_atomically(output, &encoded)?;
-            return Ok(Decoding::Coefficients);
+    if let OutputFormat::Jpeg { quality } = format {
+        // A JPEG's own header gives its size (the generic probe would copy the whole
+        // file first), and the captions are drawn while its scan is read.
+        if image::guess_format(&bytes).ok() == Some(ImageFormat::Jpeg) {
+            let draw = |width, height| typesetter.draw_remix(remix, width, height);
+            if let Some(encoded) = export::recaption_jpeg(&bytes, &name, quality, limits, draw) {
+                encode::write_atomically(output, &encoded)?;
+                return Ok(Decoding::Coefficients);
+            }
         }
     }
+    let (_, width, height) = probe_dimensions(&bytes, &name, limits)?;
     let drawn = typesetter.draw_remix(remix, width, height);
     export_drawn(&bytes, &name, &drawn, format, output, limits)
 }

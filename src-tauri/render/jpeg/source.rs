@@ -3,6 +3,7 @@
 //! 4:2:0), so the thread that redraws captions and counts symbols only receives
 //! finished rows, and no block is copied on the way.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::dct::{self, Quantizer};
@@ -25,21 +26,36 @@ pub(super) fn produce(
     output: &Output,
     sender: &mpsc::Sender<Result<OutputRow, Unsupported>>,
     blanks: &mpsc::Receiver<OutputRow>,
+    taken: &AtomicUsize,
 ) {
     let mut scan = Scan::new(header);
     let unshrunk_across = unshrunk_across(header);
-    for _ in 0..output.mcus.1 {
+    let chroma_quantizer = Quantizer::new(&output.quant[1]);
+    for sent in 0..output.mcus.1 {
         // A blank row from the other thread, or a fresh one when none is ready yet.
         let blank = blanks
             .try_recv()
             .unwrap_or_else(|_| OutputRow::blank(output.grey, output.mcus.0, unshrunk_across));
-        let result = next_output_row(&mut scan, output, blank);
+        let mut result = next_output_row(&mut scan, output, blank);
+        // Rows piling up means the other thread is the busier one (drawing the
+        // captions, redrawing their blocks): shrink here instead. The result is the
+        // same whichever thread does it.
+        if sent.saturating_sub(taken.load(Ordering::Relaxed)) >= BACKLOG {
+            if let Ok(row) = &mut result {
+                // The emptied source rows are freed; the allocator hands their memory
+                // to the next blank.
+                drop(shrink_row(row, header, &chroma_quantizer));
+            }
+        }
         let failed = result.is_err();
         if sender.send(result).is_err() || failed {
             return;
         }
     }
 }
+
+/// Rows waiting for the other thread beyond which the decoder shrinks chroma itself.
+const BACKLOG: usize = 2;
 
 /// For a 4:4:4 source, whose chroma is shrunk after decoding: its blocks across.
 pub(super) fn unshrunk_across(header: &Header) -> Option<usize> {
@@ -49,7 +65,7 @@ pub(super) fn unshrunk_across(header: &Header) -> Option<usize> {
 
 /// Shrinks a 4:4:4 source's chroma, left in `row` by the decoder, into the row's
 /// 4:2:0 chroma, and returns the emptied source rows (zeroed, ready to be refilled).
-/// Done by the thread that receives rows: the decoder is the busier one.
+/// Done by whichever thread is less busy (see [`produce`]).
 pub(super) fn shrink_row(
     row: &mut OutputRow,
     header: &Header,

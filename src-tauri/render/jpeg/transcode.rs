@@ -4,6 +4,7 @@
 
 use std::borrow::Borrow;
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 
 use super::dct;
@@ -56,6 +57,8 @@ pub(super) fn run<D: Borrow<DrawnRemix>>(
         (Frequencies::default(), Frequencies::default()),
         (Frequencies::default(), Frequencies::default()),
     ];
+    // Rows the decoder has handed over that this thread has taken.
+    let taken = AtomicUsize::new(0);
     std::thread::scope(|scope| -> Result<(), Unsupported> {
         // Unbounded: every row is kept until coding anyway, and the decoder must not
         // wait while the captions are drawn.
@@ -64,7 +67,8 @@ pub(super) fn run<D: Borrow<DrawnRemix>>(
         // the blank rows the decoder fills, a few ahead.
         let (blank_sender, blanks) = mpsc::channel();
         let output = &output;
-        scope.spawn(move || source::produce(header, output, &sender, &blanks));
+        let taken = &taken;
+        scope.spawn(move || source::produce(header, output, &sender, &blanks, taken));
         let unshrunk_across = source::unshrunk_across(header);
         let blank = |spare: Option<Box<Unshrunk>>| match spare {
             Some(spare) => OutputRow::blank_with(grey, mcus.0, Some(spare)),
@@ -85,6 +89,7 @@ pub(super) fn run<D: Borrow<DrawnRemix>>(
             let mut received = receiver
                 .recv()
                 .map_err(|_| Unsupported("the scan ended early"))??;
+            taken.store(row + 1, Ordering::Relaxed);
             let spare = source::shrink_row(&mut received, header, &chroma_quantizer);
             planes.rows.push(received);
             if blanks_sent < mcus.1 {
