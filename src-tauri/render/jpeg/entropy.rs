@@ -19,11 +19,11 @@ pub(super) struct Spec {
 
 pub(super) struct DecodeTable {
     /// (length << 8 | symbol) for codes of at most FAST_BITS bits, 0 otherwise.
-    fast: Vec<u16>,
+    fast: Box<[u16; 1 << FAST_BITS]>,
     /// For AC codes whose value bits also fit in FAST_BITS: (value << 16 | run << 8 |
     /// bits used), so most coefficients cost one lookup; [`END_OF_BLOCK`] marks the
     /// end-of-block code, and a run of 16 zeros is a run of 15 and a zero; 0 otherwise.
-    fast_ac: Vec<i32>,
+    fast_ac: Box<[i32; 1 << FAST_BITS]>,
     /// Largest code of each length (index 1..=16), -1 when none.
     max_code: [i32; 17],
     /// Offset from a code of each length to its symbol's index.
@@ -37,7 +37,8 @@ impl DecodeTable {
         if total == 0 || total > 256 || total != spec.symbols.len() {
             return Err(Unsupported("a Huffman table is malformed"));
         }
-        let mut fast = vec![0u16; 1 << FAST_BITS];
+        // Fixed-size, so indexing by FAST_BITS bits needs no bounds check.
+        let mut fast = Box::new([0u16; 1 << FAST_BITS]);
         let mut max_code = [-1i32; 17];
         let mut offset = [0i32; 17];
         let mut code = 0i32;
@@ -64,26 +65,23 @@ impl DecodeTable {
             }
             code <<= 1;
         }
-        let fast_ac = fast
-            .iter()
-            .enumerate()
-            .map(|(peek, &entry)| {
-                let (length, symbol) = (u32::from(entry >> 8), entry & 0xFF);
-                let (run, size) = (i32::from(symbol >> 4), u32::from(symbol & 15));
-                if entry == 0 || length + size > FAST_BITS {
-                    return 0;
-                }
-                match (run, size) {
-                    (0, 0) => return END_OF_BLOCK | length as i32,
-                    // Fifteen zeros, then a zero written where a value would go.
-                    (15, 0) => return (15 << 8) | length as i32,
-                    (_, 0) => return 0,
-                    _ => {}
-                }
-                let bits = (peek as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
-                (extend(bits, size) << 16) | (run << 8) | (length + size) as i32
-            })
-            .collect();
+        let fast_ac = Box::new(std::array::from_fn(|peek| {
+            let entry = fast[peek];
+            let (length, symbol) = (u32::from(entry >> 8), entry & 0xFF);
+            let (run, size) = (i32::from(symbol >> 4), u32::from(symbol & 15));
+            if entry == 0 || length + size > FAST_BITS {
+                return 0;
+            }
+            match (run, size) {
+                (0, 0) => return END_OF_BLOCK | length as i32,
+                // Fifteen zeros, then a zero written where a value would go.
+                (15, 0) => return (15 << 8) | length as i32,
+                (_, 0) => return 0,
+                _ => {}
+            }
+            let bits = (peek as u32 >> (FAST_BITS - length - size)) & ((1 << size) - 1);
+            (extend(bits, size) << 16) | (run << 8) | (length + size) as i32
+        }));
         Ok(Self {
             fast,
             fast_ac,
@@ -250,15 +248,20 @@ impl<'a> BitReader<'a> {
         // output as they are.
         out[0] = (*dc).clamp(-1024, 1023) as i16;
         let mut k = 1usize;
+        // The bit buffer in locals on the fast path: kept in `self`, every coefficient
+        // waited for the previous one's store to be read back.
+        let (mut acc, mut bits) = (self.acc, self.bits);
         while k < 64 {
-            if self.bits < 16 {
+            if bits < 16 {
+                (self.acc, self.bits) = (acc, bits);
                 self.refill();
+                (acc, bits) = (self.acc, self.bits);
             }
-            let fast = ac_table.fast_ac[(self.acc >> (64 - FAST_BITS)) as usize];
+            let fast = ac_table.fast_ac[(acc >> (64 - FAST_BITS)) as usize];
             if fast & END_OF_BLOCK != 0 {
                 let used = (fast & 0xFF) as u32;
-                self.acc <<= used;
-                self.bits -= used;
+                acc <<= used;
+                bits -= used;
                 break;
             }
             if fast != 0 {
@@ -267,15 +270,17 @@ impl<'a> BitReader<'a> {
                     return Err(Unsupported("a block has more than 64 coefficients"));
                 }
                 let used = (fast & 0xFF) as u32;
-                self.acc <<= used;
-                self.bits -= used;
+                acc <<= used;
+                bits -= used;
                 out[k] = (fast >> 16) as i16;
                 k += 1;
                 continue;
             }
+            (self.acc, self.bits) = (acc, bits);
             let symbol = self.symbol(ac_table)?;
             let (run, size) = (usize::from(symbol >> 4), u32::from(symbol & 15));
             if size == 0 {
+                (acc, bits) = (self.acc, self.bits);
                 if run == 15 {
                     k += 16;
                     continue;
@@ -288,8 +293,10 @@ impl<'a> BitReader<'a> {
             }
             // Ten bits at most, like every baseline AC value (the fast path's always fit).
             out[k] = extend(self.bits(size), size).clamp(-1023, 1023) as i16;
+            (acc, bits) = (self.acc, self.bits);
             k += 1;
         }
+        (self.acc, self.bits) = (acc, bits);
         if k > 64 {
             return Err(Unsupported("a block has more than 64 coefficients"));
         }
