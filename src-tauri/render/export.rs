@@ -89,20 +89,28 @@ pub(crate) fn recaption_jpeg<D: Borrow<DrawnRemix>>(
     limits: &Limits,
     draw: impl FnOnce(u32, u32) -> D,
 ) -> Option<Vec<u8>> {
-    let recaptioned = jpeg::Source::read(bytes).and_then(|jpeg| {
-        let (width, height) = jpeg.dimensions();
-        if u64::from(width) * u64::from(height) > limits.max_pixels {
-            return Err(jpeg::Unsupported("an image over the pixel budget"));
-        }
-        jpeg.recaption(quality, || draw(width, height))
-    });
-    match recaptioned {
+    match recaption_jpeg_or_why(bytes, quality, limits, draw) {
         Ok(encoded) => Some(encoded),
         Err(reason) => {
             tracing::debug!("{name} goes through pixels: {reason}");
             None
         }
     }
+}
+
+/// As [`recaption_jpeg`], saying why a JPEG cannot take the coefficient path.
+pub(crate) fn recaption_jpeg_or_why<D: Borrow<DrawnRemix>>(
+    bytes: &[u8],
+    quality: u8,
+    limits: &Limits,
+    draw: impl FnOnce(u32, u32) -> D,
+) -> Result<Vec<u8>, jpeg::Unsupported> {
+    let jpeg = jpeg::Source::read(bytes)?;
+    let (width, height) = jpeg.dimensions();
+    if u64::from(width) * u64::from(height) > limits.max_pixels {
+        return Err(jpeg::Unsupported("an image over the pixel budget"));
+    }
+    jpeg.recaption(quality, || draw(width, height))
 }
 
 /// As [`render_drawn`], written to `output` through a temporary file renamed into place:

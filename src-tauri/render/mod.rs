@@ -108,10 +108,7 @@ pub fn remix_jpeg(
     quality: u8,
     limits: &Limits,
 ) -> Result<Vec<u8>, JpegUnsupported> {
-    let source = jpeg::Source::read(jpeg)?;
-    let (width, height) = source.dimensions();
-    if u64::from(width) * u64::from(height) > limits.max_pixels {
-        return Err(JpegUnsupported("an image over the pixel budget"));
-    }
-    source.recaption(quality, || typesetter.draw_remix(remix, width, height))
+    export::recaption_jpeg_or_why(jpeg, quality, limits, |width, height| {
+        typesetter.draw_remix(remix, width, height)
+    })
 }

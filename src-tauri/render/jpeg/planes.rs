@@ -22,14 +22,7 @@ impl OutputRow {
     /// `unshrunk`: the blocks across a 4:4:4 source, whose chroma rows come along, or
     /// those rows themselves, emptied by an earlier row.
     pub fn blank(grey: bool, mcus_across: usize, unshrunk: Option<usize>) -> Self {
-        Self::blank_with(
-            grey,
-            mcus_across,
-            unshrunk.map(|across| {
-                let rows = [touched(across), touched(across)];
-                Box::new([rows.clone(), rows])
-            }),
-        )
+        Self::blank_with(grey, mcus_across, unshrunk.map(unshrunk_rows))
     }
 
     pub fn blank_with(grey: bool, mcus_across: usize, unshrunk: Option<Box<Unshrunk>>) -> Self {
@@ -44,6 +37,12 @@ impl OutputRow {
             unshrunk,
         }
     }
+}
+
+/// Zero source chroma rows for a 4:4:4 source `across` blocks wide.
+pub(super) fn unshrunk_rows(across: usize) -> Box<Unshrunk> {
+    let rows = [touched(across), touched(across)];
+    Box::new([rows.clone(), rows])
 }
 
 /// Zero blocks, written (see [`OutputRow::blank`]).

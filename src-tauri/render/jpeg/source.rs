@@ -1,7 +1,7 @@
 //! The decoding thread: reads the source scan MCU row by MCU row straight into output
-//! rows (blocks kept, or requantized when the output is coarser; 4:4:4 chroma shrunk to
-//! 4:2:0), so the thread that redraws captions and counts symbols only receives
-//! finished rows, and no block is copied on the way.
+//! rows (blocks kept, or requantized when the output is coarser), so no block is copied
+//! on the way. A 4:4:4 source's chroma is shrunk to 4:2:0 by whichever thread is less
+//! busy at the time: this one, or the one that draws and redraws the captions.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
@@ -9,7 +9,7 @@ use std::sync::mpsc;
 use super::dct::{self, Quantizer};
 use super::entropy::BitReader;
 use super::markers::Header;
-use super::planes::{luma_width, Coefficients, OutputRow, Unshrunk};
+use super::planes::{luma_width, unshrunk_rows, Coefficients, OutputRow, Unshrunk};
 use super::Unsupported;
 
 pub(super) struct Output {
@@ -96,6 +96,12 @@ fn next_output_row(
     let width = luma_width(output.grey, output.mcus.0);
     let source_table = |c: usize| &header.quant[header.components[c].quant];
     let [luma_table, chroma_table] = &output.quant;
+    // The layout decides, not what the blank came with.
+    match unshrunk_across(header) {
+        Some(across) if row.unshrunk.is_none() => row.unshrunk = Some(unshrunk_rows(across)),
+        None => row.unshrunk = None,
+        Some(_) => {}
+    }
     match row.unshrunk.as_deref_mut() {
         None if output.grey => {
             scan.next_row(&mut [Target::new(&mut row.luma, width)])?;

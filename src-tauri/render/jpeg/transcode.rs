@@ -1,6 +1,6 @@
-//! From the source's coefficients to the new file: one thread decodes and transforms
-//! MCU rows while this one redraws the blocks under captions and counts symbols; then
-//! strips are coded in parallel.
+//! From the source's coefficients to the new file: one thread decodes MCU rows while
+//! this one draws the captions, then redraws the blocks under them and counts symbols
+//! as rows arrive (the two share the chroma shrink); then strips are coded in parallel.
 
 use std::borrow::Borrow;
 use std::ops::Range;
@@ -23,8 +23,8 @@ const BLANKS_AHEAD: usize = 48;
 
 /// About how many MCUs are enough to fit Huffman tables to an image. A large image's
 /// tables come from a sample of its rows (with a code kept for every symbol): counting
-/// all of a 4000x5000 poster's rows cost a fifth of its time, for tables that came out
-/// within a few hundred bytes of the same.
+/// all of a 4000x5000 poster's rows cost a fifth of its time, for tables no better (its
+/// file came out 1.2 KB smaller from one row in three).
 const MCUS_COUNTED: usize = 32_768;
 
 pub(super) fn run<D: Borrow<DrawnRemix>>(
