@@ -168,6 +168,11 @@ impl Fallback for BundledFallback {
 mod tests {
     use super::*;
 
+    /// No system or bundled faces: only what a test loads.
+    fn empty_system() -> FontSystem {
+        FontSystem::new_with_locale_and_db("fr-FR".to_owned(), fontdb::Database::new())
+    }
+
     fn font(family: &str, bytes: &[u8]) -> KitFont {
         KitFont {
             family: family.to_owned(),
@@ -179,8 +184,7 @@ mod tests {
     #[test]
     fn the_same_file_is_loaded_once_however_many_kits_and_versions_ship_it() {
         let inter = include_bytes!("fonts/Inter-Bold.otf");
-        let mut system =
-            FontSystem::new_with_locale_and_db("fr-FR".to_owned(), fontdb::Database::new());
+        let mut system = empty_system();
         let mut faces = KitFaces::default();
         faces
             .load(&mut system, "a", vec![font("Marianne", inter)])
@@ -204,8 +208,7 @@ mod tests {
     #[test]
     fn a_kit_font_never_takes_the_name_of_a_bundled_face() {
         let inter = include_bytes!("fonts/Inter-Bold.otf");
-        let mut system =
-            FontSystem::new_with_locale_and_db("fr-FR".to_owned(), fontdb::Database::new());
+        let mut system = empty_system();
         let mut faces = KitFaces::default();
         faces
             .load(&mut system, "kit", vec![font("Inter", inter)])

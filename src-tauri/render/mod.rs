@@ -19,6 +19,7 @@ mod png;
 mod preview;
 mod quantize;
 mod remix;
+mod strips;
 mod text;
 
 pub use caption::{Caption, DrawnRemix, Typesetter};

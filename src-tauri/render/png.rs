@@ -53,27 +53,15 @@ fn encode_strips(
         .map(|start| (start, (start + per_strip).min(rows)))
         .collect();
     let last = bounds.len() - 1;
-    let parts: Vec<Result<Strip, Error>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = bounds
-            .iter()
-            .enumerate()
-            .map(|(index, &(start, end))| {
-                scope.spawn(move || strip(pixels, stride, channels, start, end, index == last))
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|_| Err(error("a compression thread failed")))
-            })
-            .collect()
+    let parts = crate::render::strips::code_each(bounds.len(), |index| {
+        let (start, end) = bounds[index];
+        strip(pixels, stride, channels, start, end, index == last)
     });
     let mut adler = simd_adler32::Adler32::new();
     let mut zlib = vec![0x78, 0xDA];
     for part in parts {
-        let (filtered, deflated) = part?;
+        let (filtered, deflated) =
+            part.unwrap_or_else(|| Err(error("a compression thread failed")))?;
         adler.write(&filtered);
         zlib.extend_from_slice(&deflated);
     }

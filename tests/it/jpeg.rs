@@ -153,28 +153,28 @@ fn a_jpeg_with_restart_markers_takes_the_coefficient_path() {
 fn a_large_jpeg_whose_tables_come_from_a_sample_of_rows_decodes_whole_and_is_no_larger() {
     // Over 32,768 MCUs (8x8 for grey), so only one row in two is counted: every symbol
     // of the others must still have a code, or the file would decode to garbage.
-    let source = grey_jpeg(1600, 1400);
-    let mut typesetter = Typesetter::new();
-    let out = remix_jpeg(&mut typesetter, &source, &remix(), 90, &Limits::default())
-        .expect("a large grey JPEG takes the coefficient path");
-    let ours = decode(&out);
-    let reference = through_pixels(&source, &mut typesetter);
-    let height = ours.first_frame().height();
-    let whole = psnr(&ours, &reference, 0..height);
+    let (out, reference, whole) = grey_against_pixels(&grey_jpeg(1600, 1400));
     assert!(whole > 30.0, "the whole image must survive ({whole:.1} dB)");
     assert_no_larger_than_pixel_path(&out, &reference, "grey 1600x1400, sampled tables");
 }
 
 #[test]
 fn a_grey_jpeg_stays_grey_with_its_caption() {
-    let source = grey_jpeg(250, 190);
+    let (_, _, whole) = grey_against_pixels(&grey_jpeg(250, 190));
+    assert!(whole > 30.0, "grey with its caption: {whole:.1} dB");
+}
+
+/// A grey JPEG through the coefficient path: the file, the pixel path's picture, and
+/// the PSNR between them over the whole image.
+fn grey_against_pixels(source: &[u8]) -> (Vec<u8>, Picture, f64) {
     let mut typesetter = Typesetter::new();
-    let out = remix_jpeg(&mut typesetter, &source, &remix(), 90, &Limits::default())
+    let out = remix_jpeg(&mut typesetter, source, &remix(), 90, &Limits::default())
         .expect("grey takes the coefficient path");
     let ours = decode(&out);
-    let reference = through_pixels(&source, &mut typesetter);
+    let reference = through_pixels(source, &mut typesetter);
     let height = ours.first_frame().height();
-    assert!(psnr(&ours, &reference, 0..height) > 30.0);
+    let whole = psnr(&ours, &reference, 0..height);
+    (out, reference, whole)
 }
 
 #[test]

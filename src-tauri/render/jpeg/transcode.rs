@@ -196,21 +196,13 @@ fn code_strips(
     strips: &[Range<usize>],
     tables: &[(EncodeTable, EncodeTable)],
 ) -> Result<Vec<Vec<u8>>, Unsupported> {
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = strips
-            .iter()
-            .map(|strip| scope.spawn(move || code_strip(planes, strip.clone(), tables)))
-            .collect();
-        // A strip missing would corrupt the file: fall back to pixels instead.
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .map_err(|_| Unsupported("a coding thread failed"))
-            })
-            .collect()
+    crate::render::strips::code_each(strips.len(), |index| {
+        code_strip(planes, strips[index].clone(), tables)
     })
+    .into_iter()
+    // A strip missing would corrupt the file: fall back to pixels instead.
+    .map(|strip| strip.ok_or(Unsupported("a coding thread failed")))
+    .collect()
 }
 
 fn code_strip(
