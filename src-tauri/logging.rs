@@ -1,7 +1,8 @@
-//! Logs go to a daily-rotated file in the data folder (a week kept) for the app, and to
-//! stderr for the command line. Nothing secret is ever passed to a log macro: accounts
+//! Logs go to a daily-rotated file in the data folder (a week kept), for the app and the
+//! command line alike. Nothing secret is ever passed to a log macro: accounts
 //! and tokens are logged by id only.
 
+use std::io::IsTerminal;
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
@@ -35,12 +36,17 @@ pub fn to_file(data_dir: &Path) -> Option<WorkerGuard> {
     Some(guard)
 }
 
-/// Warnings and errors to stderr, for headless commands.
-pub fn to_stderr() {
-    let filter =
-        EnvFilter::try_from_env(FILTER_VARIABLE).unwrap_or_else(|_| EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Logging for a headless command. Its stderr is for the one sentence a person reads, so
+/// log lines (a font library's warning, say) go to the data folder's log file; only
+/// with `RELAIS_LOG` set do they go to stderr, in colour only on a terminal.
+pub fn for_command(data_dir: Option<&Path>) -> Option<WorkerGuard> {
+    if let Ok(filter) = EnvFilter::try_from_env(FILTER_VARIABLE) {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::stderr().is_terminal())
+            .try_init();
+        return None;
+    }
+    to_file(data_dir?)
 }

@@ -83,8 +83,8 @@ export const kits = async () => {
 };
 export const pickKit = ({ folder }) => call("pick_kit", { folder });
 export const kitInspect = ({ path }) => call("kit_inspect", { path });
-export const kitImport = ({ path, keyId }) => call("kit_import", { path, keyId });
-export const kitSubscribe = ({ url, key, keyId }) => call("kit_subscribe", { url, key, keyId });
+export const kitImport = ({ path, fingerprint }) => call("kit_import", { path, fingerprint });
+export const kitSubscribe = ({ url, key, fingerprint }) => call("kit_subscribe", { url, key, fingerprint });
 export const kitUpdate = ({ kitId }) => call("kit_update", { kitId });
 export const kitRemove = ({ kitId }) => call("kit_remove", { kitId });
 

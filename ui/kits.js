@@ -8,9 +8,9 @@ import {
 } from "./ipc.js";
 import { formatDate } from "./availability.js";
 
-/** "A1B2C3D4E5F60718" -> "A1B2 C3D4 E5F6 0718": easier to compare aloud. */
-export function groupFingerprint(keyId) {
-  const hex = String(keyId ?? "").replace(/[^0-9a-f]/gi, "").toUpperCase();
+/** 64 hex digits -> groups of four ("A1B2 C3D4 …"): easier to compare aloud. */
+export function groupFingerprint(fingerprint) {
+  const hex = String(fingerprint ?? "").replace(/[^0-9a-f]/gi, "").toUpperCase();
   return hex.match(/.{1,4}/g)?.join(" ") ?? "";
 }
 
@@ -66,7 +66,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
       dl.className = "kit-facts";
       dl.append(
         ...fact(t("trust.publisher"), kit.publisher || "—"),
-        ...fact(t("trust.fingerprint"), groupFingerprint(kit.key_id) || "—", "fingerprint"),
+        ...fact(t("trust.fingerprint"), groupFingerprint(kit.fingerprint) || "—", "fingerprint"),
         ...fact(t("trust.version"), String(kit.version ?? "—")),
         ...fact(t("trust.assets"), String(kit.assets ?? "—")),
       );
@@ -148,7 +148,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
     trust.kit.textContent = localized(inspection.title) || inspection.kit_id || "—";
     trust.version.textContent = String(inspection.version ?? "—");
     trust.assets.textContent = inspection.assets != null ? tn("trust.assetCount", inspection.assets) : "—";
-    trust.fingerprint.textContent = groupFingerprint(inspection.key_id) || "—";
+    trust.fingerprint.textContent = groupFingerprint(inspection.fingerprint) || "—";
     return (await ask(trustDialog)) === "trust";
   }
 
@@ -186,7 +186,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
         onStatus("info", () => t("kits.cancelled"));
         return;
       }
-      const report = await kitImport({ path, keyId: inspection.key_id });
+      const report = await kitImport({ path, fingerprint: inspection.fingerprint });
       showResults([report]);
     });
   }
@@ -195,7 +195,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
     await run(async () => {
       let report;
       try {
-        report = await kitSubscribe({ url, key: null, keyId: null });
+        report = await kitSubscribe({ url, key: null, fingerprint: null });
       } catch (err) {
         // A kit seen for the first time over HTTPS: the backend sends what it
         // verified so the volunteer can confirm the fingerprint, then we retry.
@@ -205,7 +205,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
           onStatus("info", () => t("kits.cancelled"));
           return;
         }
-        report = await kitSubscribe({ url, key: null, keyId: inspection.key_id });
+        report = await kitSubscribe({ url, key: null, fingerprint: inspection.fingerprint });
       }
       showResults([report]);
     });

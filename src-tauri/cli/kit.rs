@@ -37,8 +37,9 @@ pub struct ImportArgs {
     /// A kit folder, a .relais file, or the https:// address of a published kit.
     #[arg(value_name = "PATH_OR_URL")]
     pub source: String,
-    /// Trust this organizer key for a kit not imported before: the fingerprint (16 hex
-    /// digits) shown by a first attempt, or the public key (.pub file or base64 line).
+    /// Trust this organizer key for a kit not imported before: the key's fingerprint
+    /// (64 hex digits) shown by a first attempt, or the public key (.pub file or base64
+    /// line). A 16-digit minisign key id is not enough.
     #[arg(long, value_name = "KEY_OR_FINGERPRINT")]
     pub trust: Option<String>,
     /// Machine-readable output.
@@ -108,6 +109,19 @@ pub struct DemoArgs {
     pub out: PathBuf,
 }
 
+impl KitCommand {
+    /// Whether the command reads or writes the volunteer's library.
+    pub(super) fn uses_data_folder(&self) -> bool {
+        matches!(
+            self,
+            KitCommand::List(_)
+                | KitCommand::Import(_)
+                | KitCommand::Remove(_)
+                | KitCommand::Update(_)
+        )
+    }
+}
+
 pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
     match command {
         KitCommand::List(args) => list(cli, args),
@@ -141,17 +155,20 @@ fn import_url(cli: &Cli, url: &str, trust: Option<&str>, json: bool) -> Result<(
     super::sync::import_url(cli, url, &parse_trust(trust)?, json)
 }
 
-/// `--trust`: 16 hex digits confirm the fingerprint of the key kit.json embeds;
-/// anything else is the key itself.
+/// `--trust`: 64 hex digits confirm the fingerprint of the key kit.json embeds; a bare
+/// key id is refused (anyone can copy one); anything else is the key itself.
 fn parse_trust(value: Option<&str>) -> Result<kit::Trust, Error> {
-    Ok(match value {
-        None => kit::Trust::KnownOnly,
-        Some(value) => match kit::KeyId::parse(value) {
-            Some(key_id) => kit::Trust::Fingerprint(key_id),
-            None => kit::Trust::Pinned(
-                signature::PublicKey::from_file_or_text(value).map_err(kit_error)?,
-            ),
-        },
+    let Some(value) = value else {
+        return Ok(kit::Trust::KnownOnly);
+    };
+    Ok(match kit::Fingerprint::parse(value) {
+        Ok(fingerprint) => kit::Trust::Fingerprint(fingerprint),
+        Err(signature::FingerprintText::KeyId(key_id)) => {
+            return Err(kit::Error::KeyIdNotEnough { key_id }.into())
+        }
+        Err(signature::FingerprintText::Other) => {
+            kit::Trust::Pinned(signature::PublicKey::from_file_or_text(value).map_err(kit_error)?)
+        }
     })
 }
 
@@ -172,12 +189,12 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
                 command: format!(
                     "relais kit import {} --trust {}",
                     shell_quote(&args.source),
-                    inspection.key_id
+                    inspection.fingerprint.compact()
                 ),
                 publisher: inspection.publisher,
                 kit: inspection.kit_id,
                 version: inspection.version,
-                key_id: inspection.key_id,
+                fingerprint: inspection.fingerprint,
             });
         }
         other => other?,
@@ -188,7 +205,7 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
         writeln!(out)?;
         return Ok(());
     }
-    let signed = format!("signed by key {}", report.key_id);
+    let signed = format!("signed by the key with fingerprint {}", report.fingerprint);
     write_import(&mut out, &report, &signed)?;
     Ok(())
 }
@@ -269,7 +286,12 @@ fn keygen(args: &KeygenArgs) -> Result<(), Error> {
         }
     )?;
     writeln!(out, "public key: {}", pair.public_path.display())?;
-    writeln!(out, "key id: {}", pair.public.key_id())?;
+    writeln!(
+        out,
+        "fingerprint (publish it for volunteers to check): {}",
+        pair.public.fingerprint()
+    )?;
+    writeln!(out, "minisign key id: {}", pair.public.key_id())?;
     writeln!(out, "{}", pair.public.to_base64())?;
     Ok(())
 }
@@ -291,11 +313,11 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
     )
     .map_err(kit::Error::from)?;
     println!(
-        "built kit `{}` version {} ({} assets), signed with key {}: {}",
+        "built kit `{}` version {} ({} assets), signed with the key with fingerprint {}: {}",
         report.kit_id,
         report.version,
         report.assets,
-        report.key_id,
+        report.fingerprint,
         report.out.display()
     );
     Ok(())
@@ -319,7 +341,7 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
                 path: std::env::temp_dir(),
                 source,
             })?;
-        kit::archive::Archive::open(&args.path)?.extract(dir.path(), &Limits::default())?;
+        kit::archive::Archive::open(&args.path)?.unpack_kit(dir.path(), &Limits::default())?;
         Some(dir)
     } else {
         None
@@ -338,13 +360,14 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
     let result = kit::verify_folder(folder, key.as_ref(), &Limits::default(), &mut |passed| {
         let line = match passed {
                 kit::Passed::Signature {
-                    key_id,
+                    fingerprint,
                     trusted_comment,
                 } => format!(
-                    "ok  signature: kit.json signed by key {key_id}, trusted comment \"{trusted_comment}\""
+                    "ok  signature: kit.json signed by the key with fingerprint {fingerprint}, trusted comment \"{trusted_comment}\""
                 ),
-                kit::Passed::SignatureWellFormed { key_id } => format!(
-                    "--  signature: well-formed, made by key {key_id}; NOT checked (no --pubkey)"
+                kit::Passed::SignatureWellFormed { embedded } => format!(
+                    "--  signature: well-formed; NOT checked (no --pubkey){}",
+                    embedded.map(|fingerprint| format!(", kit.json carries the key with fingerprint {fingerprint}")).unwrap_or_default()
                 ),
                 kit::Passed::File { entry } => format!(
                     "ok  {}: {} bytes, SHA-256 matches, {}x{} {}",
@@ -444,11 +467,9 @@ fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
                 summary.assets,
                 summary.title.get("fr"),
                 summary.publisher,
-                if summary.key_id.is_empty() {
-                    "-"
-                } else {
-                    &summary.key_id
-                }
+                summary
+                    .fingerprint
+                    .map_or_else(|| "-".to_owned(), |fingerprint| fingerprint.to_string())
             )?;
         }
     }

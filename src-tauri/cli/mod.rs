@@ -34,6 +34,15 @@ pub enum Command {
     Kit(kit::KitCommand),
 }
 
+impl Command {
+    fn uses_data_folder(&self) -> bool {
+        match self {
+            Command::Render(_) => false,
+            Command::Kit(command) => command.uses_data_folder(),
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -47,12 +56,12 @@ pub enum Error {
     Kit(#[from] crate::kit::Error),
     #[error(transparent)]
     Store(#[from] crate::db::Error),
-    #[error("kit `{kit}` version {version} from {publisher} is not trusted yet. It is signed by the key with fingerprint {key_id}. Check this fingerprint with the organizer (in person, or on a channel you already trust), then run:\n  {command}")]
+    #[error("kit `{kit}` version {version} from {publisher} is not trusted yet. It is signed by the key with fingerprint\n  {fingerprint}\nCheck this fingerprint with the organizer (in person, or on a channel you already trust), then run:\n  {command}")]
     TrustNeeded {
         publisher: String,
         kit: String,
         version: u64,
-        key_id: String,
+        fingerprint: crate::kit::Fingerprint,
         command: String,
     },
     #[error(
@@ -78,7 +87,10 @@ impl Cli {
 
 /// Runs a headless subcommand; errors go to stderr as one human sentence.
 pub fn run(cli: &Cli, command: &Command) -> ExitCode {
-    crate::logging::to_stderr();
+    // Only commands that keep state log into the data folder; the others (render, the
+    // organizer tools) leave no trace there.
+    let data_dir = command.uses_data_folder().then(|| cli.data_dir().ok()).flatten();
+    let _log = crate::logging::for_command(data_dir.as_deref());
     let result = match command {
         Command::Render(args) => render::run(args),
         Command::Kit(command) => kit::run(cli, command),

@@ -38,15 +38,18 @@ pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(),
             kit,
             version,
             publisher,
-            key_id,
+            fingerprint,
         })) => {
             // The same guidance as for a file: what to check, and how to say it was.
             return Err(Error::TrustNeeded {
-                command: format!("relais kit import {url} --trust {key_id}"),
+                command: format!(
+                    "relais kit import {url} --trust {}",
+                    fingerprint.compact()
+                ),
                 publisher,
                 kit,
                 version,
-                key_id: key_id.to_string(),
+                fingerprint,
             });
         }
         other => other?,
@@ -90,8 +93,8 @@ pub fn verify_url(url: &str, key: &PublicKey) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "ok  signature: kit.json signed by key {}, trusted comment \"kit={} version={}\"",
-        import.key_id, import.kit_id, import.version
+        "ok  signature: kit.json signed by the key with fingerprint {}, trusted comment \"kit={} version={}\"",
+        import.fingerprint, import.kit_id, import.version
     )?;
     writeln!(
         out,

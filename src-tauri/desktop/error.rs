@@ -18,7 +18,7 @@ pub struct TrustRequest {
     kit_id: String,
     version: u64,
     publisher: String,
-    key_id: String,
+    fingerprint: crate::kit::Fingerprint,
 }
 
 impl IpcError {
@@ -40,7 +40,7 @@ impl From<crate::kit::remote::Error> for IpcError {
                 kit,
                 version,
                 publisher,
-                key_id,
+                fingerprint,
             }) => {
                 let message = format!("kit `{kit}` is not trusted yet");
                 Self {
@@ -48,7 +48,7 @@ impl From<crate::kit::remote::Error> for IpcError {
                         kit_id: kit,
                         version,
                         publisher,
-                        key_id: key_id.to_string(),
+                        fingerprint,
                     }),
                     ..Self::new("needs_trust", message)
                 }
@@ -77,6 +77,10 @@ impl From<crate::kit::Error> for IpcError {
         let code = match &error {
             Error::AssetNotFound { .. } | Error::KitNotFound { .. } => "not_found",
             Error::KeyChanged { .. }
+            | Error::OtherKeyOffered { .. }
+            | Error::SignedByAnotherKey { .. }
+            | Error::KeyIdNotEnough { .. }
+            | Error::NotAFingerprint { .. }
             | Error::NotTrusted { .. }
             | Error::FingerprintMismatch { .. } => "untrusted",
             Error::Blob { .. } | Error::Staging { .. } | Error::FileRead { .. } => "io",

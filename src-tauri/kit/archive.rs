@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use zip::ZipArchive;
 
-use super::manifest::is_safe_relative_path;
+use super::manifest::{path_problem, ListedFile, Manifest};
 use super::signature::SIGNATURE_FILE;
 use super::{Error, MANIFEST_FILE};
 use crate::render::Limits;
@@ -18,7 +18,7 @@ use crate::render::Limits;
 pub const EXTENSION: &str = "relais";
 /// More entries than any kit needs, few enough that a listing cannot exhaust memory.
 pub const MAX_ENTRIES: usize = 10_000;
-/// What a whole kit may unpack to.
+/// What the files a kit lists may add up to.
 pub const MAX_TOTAL_BYTES: u64 = 4 * 1024 * 1024 * 1024;
 /// kit.json and its signature are read into memory; both are small.
 const MAX_META_BYTES: u64 = 4 * 1024 * 1024;
@@ -27,6 +27,14 @@ const MAX_META_BYTES: u64 = 4 * 1024 * 1024;
 const S_IFMT: u32 = 0o170_000;
 const S_IFREG: u32 = 0o100_000;
 const S_IFDIR: u32 = 0o040_000;
+
+/// kit.json as read from a `.relais` file: its exact bytes, what they parse to, and the
+/// signature text beside it.
+pub struct SignedManifest<'a> {
+    pub bytes: &'a [u8],
+    pub manifest: &'a Manifest,
+    pub signature: &'a str,
+}
 
 /// An opened `.relais` file whose entry names all passed the checks.
 pub struct Archive {
@@ -75,10 +83,8 @@ impl Archive {
                 return Err(refuse("encrypted entries are not allowed in a kit"));
             }
             let trimmed = name.strip_suffix('/').unwrap_or(name);
-            if !is_safe_relative_path(trimmed) {
-                return Err(refuse(
-                    "its path leaves the kit folder or is not a plain relative path",
-                ));
+            if let Some(problem) = path_problem(trimmed) {
+                return Err(refuse(&format!("its path {problem}")));
             }
             // Case-insensitive file systems would merge `A.png` and `a.png`.
             if !seen.insert(trimmed.to_lowercase()) {
@@ -134,70 +140,155 @@ impl Archive {
         Ok(Some(bytes))
     }
 
-    /// Unpacks every entry into the empty folder `into`. Each entry is read through a
-    /// limit of `limits.max_file_bytes` (and what is left of MAX_TOTAL_BYTES), and must
-    /// hold exactly the size its header declares.
-    pub fn extract(&mut self, into: &Path, limits: &Limits) -> Result<(), Error> {
-        let mut total: u64 = 0;
-        let mut buffer = vec![0u8; 256 * 1024];
-        for index in 0..self.zip.len() {
-            let path = self.path.clone();
-            let mut entry = self.zip.by_index(index).map_err(|error| Error::Archive {
-                path: path.clone(),
+    /// The whole kit folder, as `relais kit verify` checks it: kit.json, its signature
+    /// and the files kit.json lists, unpacked like an import unpacks them. Nothing is
+    /// trusted here; the folder is checked afterwards.
+    pub fn unpack_kit(&mut self, into: &Path, limits: &Limits) -> Result<(), Error> {
+        let (bytes, signature) = self.manifest_and_signature()?;
+        let manifest = Manifest::parse(&bytes)?;
+        let signature = signature.ok_or_else(|| super::signature::Error::SignatureMissing {
+            path: self.path.join(SIGNATURE_FILE),
+        })?;
+        let signed = SignedManifest {
+            bytes: &bytes,
+            manifest: &manifest,
+            signature: &signature,
+        };
+        self.extract_listed(into, &signed, limits)
+    }
+
+    /// Writes kit.json and its signature as the caller read (and checked) them, then
+    /// unpacks the files that manifest lists, and nothing else, into the empty folder
+    /// `into`. Entries kit.json does not list are never inflated. Each listed entry's
+    /// header must declare exactly the listed size, checked for every file before the
+    /// first byte is inflated, and each is read through a limit of that size: the disk
+    /// used is bounded by what the signed kit.json lists, whatever the zip claims.
+    pub fn extract_listed(
+        &mut self,
+        into: &Path,
+        signed: &SignedManifest<'_>,
+        limits: &Limits,
+    ) -> Result<(), Error> {
+        let staging_error = |source| Error::Staging {
+            path: into.to_path_buf(),
+            source,
+        };
+        std::fs::write(into.join(MANIFEST_FILE), signed.bytes).map_err(staging_error)?;
+        std::fs::write(into.join(SIGNATURE_FILE), signed.signature).map_err(staging_error)?;
+        let listed = signed.manifest.listed_files();
+        let total = listed
+            .iter()
+            .fold(0u64, |sum, file| sum.saturating_add(file.size));
+        if total > MAX_TOTAL_BYTES {
+            return Err(Error::ArchiveTooLarge {
+                path: self.path.clone(),
+                entry: MANIFEST_FILE.to_owned(),
+                max_bytes: MAX_TOTAL_BYTES,
+            });
+        }
+        let mut plan = Vec::with_capacity(listed.len());
+        for file in &listed {
+            let index = self
+                .zip
+                .index_for_name(file.file)
+                .ok_or_else(|| Error::FileMissing {
+                    file: file.file.to_owned(),
+                })?;
+            let entry = self.zip.by_index_raw(index).map_err(|error| Error::Archive {
+                path: self.path.clone(),
                 detail: error.to_string(),
             })?;
-            let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
-            let staging_error = |source| Error::Staging {
-                path: into.to_path_buf(),
-                source,
-            };
-            let relative = name.strip_suffix('/').unwrap_or(&name);
-            let target = into.join(relative);
-            if entry.is_dir() {
-                std::fs::create_dir_all(&target).map_err(staging_error)?;
-                continue;
+            if file.size > limits.max_file_bytes {
+                return Err(Error::ArchiveTooLarge {
+                    path: self.path.clone(),
+                    entry: file.file.to_owned(),
+                    max_bytes: limits.max_file_bytes,
+                });
             }
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(staging_error)?;
+            if entry.is_dir() || entry.size() != file.size {
+                return Err(Error::ArchiveEntry {
+                    path: self.path.clone(),
+                    entry: file.file.to_owned(),
+                    problem: format!(
+                        "its header says {} bytes but kit.json lists {}",
+                        entry.size(),
+                        file.size
+                    ),
+                });
             }
-            let mut out = OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&target)
-                .map_err(staging_error)?;
-            let declared = entry.size();
-            let limit = limits.max_file_bytes.min(MAX_TOTAL_BYTES - total);
-            let mut limited = (&mut entry).take(limit + 1);
-            let mut written: u64 = 0;
-            loop {
-                let read = limited
-                    .read(&mut buffer)
-                    .map_err(|error| Error::ArchiveEntry {
-                        path: path.clone(),
-                        entry: name.clone(),
-                        problem: format!("cannot unpack it ({error})"),
-                    })?;
-                if read == 0 {
-                    break;
-                }
-                written += read as u64;
-                if written > limit {
-                    return Err(Error::ArchiveTooLarge {
-                        path,
-                        entry: name,
-                        max_bytes: limit,
-                    });
-                }
-                out.write_all(&buffer[..read]).map_err(staging_error)?;
+            plan.push((index, *file));
+        }
+        // kit.json and its signature are read, not unpacked, and count as listed.
+        let unlisted = self.zip.len().saturating_sub(plan.len() + 2);
+        if unlisted > 0 {
+            tracing::info!(path = %self.path.display(), unlisted, "entries kit.json does not list were left packed");
+        }
+        let mut buffer = vec![0u8; 256 * 1024];
+        for (index, file) in plan {
+            self.unpack(index, file, into, &mut buffer)?;
+        }
+        Ok(())
+    }
+
+    fn unpack(
+        &mut self,
+        index: usize,
+        file: ListedFile<'_>,
+        into: &Path,
+        buffer: &mut [u8],
+    ) -> Result<(), Error> {
+        let path = self.path.clone();
+        let name = file.file.to_owned();
+        let mut entry = self.zip.by_index(index).map_err(|error| Error::Archive {
+            path: path.clone(),
+            detail: error.to_string(),
+        })?;
+        let staging_error = |source| Error::Staging {
+            path: into.to_path_buf(),
+            source,
+        };
+        let target = into.join(file.file);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(staging_error)?;
+        }
+        let mut out = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&target)
+            .map_err(staging_error)?;
+        let mut limited = (&mut entry).take(file.size + 1);
+        let mut written: u64 = 0;
+        loop {
+            let read = limited.read(buffer).map_err(|error| Error::ArchiveEntry {
+                path: path.clone(),
+                entry: name.clone(),
+                problem: format!("cannot unpack it ({error})"),
+            })?;
+            if read == 0 {
+                break;
             }
-            if written != declared {
+            written += read as u64;
+            if written > file.size {
                 return Err(Error::ArchiveEntry {
                     path,
                     entry: name,
-                    problem: format!("its header says {declared} bytes but it holds {written}"),
+                    problem: format!(
+                        "it unpacks to more than the {} bytes kit.json lists",
+                        file.size
+                    ),
                 });
             }
-            total += written;
+            out.write_all(&buffer[..read]).map_err(staging_error)?;
+        }
+        if written != file.size {
+            return Err(Error::ArchiveEntry {
+                path,
+                entry: name,
+                problem: format!(
+                    "it unpacks to {written} bytes, kit.json lists {}",
+                    file.size
+                ),
+            });
         }
         Ok(())
     }

@@ -1,5 +1,7 @@
 use std::path::PathBuf;
 
+use super::signature::{Fingerprint, KeyId};
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
@@ -21,6 +23,10 @@ pub enum Error {
     FormatTooNew { found: u32, supported: u32 },
     #[error("kit file `{file}` is listed in kit.json but missing. The kit is incomplete; download it again.")]
     FileMissing { file: String },
+    #[error("kit file `{file}` is a symbolic link. A kit holds its files themselves: a link could point anywhere on the disk. Replace the link with the file.")]
+    FileIsLink { file: String },
+    #[error("kit file `{file}` is a folder or a special file, not a file. Ask the kit's organizer for a corrected kit.")]
+    FileNotRegular { file: String },
     #[error("kit file `{file}` cannot be read ({source}).")]
     FileRead {
         file: String,
@@ -65,6 +71,13 @@ pub enum Error {
     },
     #[error("kit `{kit}` version {version} is already installed with different content. The organizer must publish a new version number.")]
     SameVersionDifferent { kit: String, version: u64 },
+    #[error("this copy of kit `{kit}` version {version} is damaged: {problem} The installed kit is intact; nothing was changed.")]
+    CopyDamaged {
+        kit: String,
+        version: u64,
+        #[source]
+        problem: Box<Error>,
+    },
     #[error("no asset `{asset}` in kit `{kit}`. It may have been removed by a kit update.")]
     AssetNotFound { kit: String, asset: String },
     #[error("cannot write to the blob store ({source}). Check free space in the data folder.")]
@@ -72,24 +85,40 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("kit `{kit}` is signed by key {offered}, but this library trusts key {pinned} for it. Relais refuses kits signed by another key. If the organizer really changed keys, check the new fingerprint with them, remove the kit (relais kit remove {kit}) and import it again.")]
+    #[error("kit `{kit}` is signed by a different key (fingerprint {offered}) than the one this library trusts for it ({pinned}). Relais refuses kits signed by another key. If the organizer really changed keys, check the new fingerprint with them, remove the kit (relais kit remove {kit}) and import it again.")]
     KeyChanged {
         kit: String,
-        pinned: super::signature::KeyId,
-        offered: super::signature::KeyId,
+        pinned: Fingerprint,
+        offered: Fingerprint,
     },
-    #[error("kit `{kit}` version {version} ({publisher}) is not trusted yet: it is signed by key {key_id}. Check that fingerprint with the organizer, then confirm it (relais kit import … --trust {key_id}).")]
+    #[error("kit `{kit}` is signed by a different key (fingerprint {offered}) than the organizer key given for it ({expected}). It was not made by that organizer; do not import it.")]
+    SignedByAnotherKey {
+        kit: String,
+        expected: Fingerprint,
+        offered: Fingerprint,
+    },
+    #[error("this library already trusts the key with fingerprint {pinned} for kit `{kit}`; the key given now ({offered}) is another one. Relais never moves a kit to another key. If the organizer really changed keys, check the new fingerprint with them, remove the kit (relais kit remove {kit}) and import it again.")]
+    OtherKeyOffered {
+        kit: String,
+        pinned: Fingerprint,
+        offered: Fingerprint,
+    },
+    #[error("kit `{kit}` version {version} ({publisher}) is not trusted yet: it is signed by the key with fingerprint {fingerprint}. Check that fingerprint with the organizer, then confirm it (relais kit import … --trust {}).", fingerprint.compact())]
     NotTrusted {
         kit: String,
         version: u64,
         publisher: String,
-        key_id: super::signature::KeyId,
+        fingerprint: Fingerprint,
     },
-    #[error("you confirmed key {confirmed}, but kit.json carries key {embedded}. The kit was not made by the organizer you checked; do not import it.")]
+    #[error("you confirmed the key with fingerprint {confirmed}, but kit.json carries the key {embedded}. The kit was not made by the organizer you checked; do not import it.")]
     FingerprintMismatch {
-        confirmed: super::signature::KeyId,
-        embedded: super::signature::KeyId,
+        confirmed: Fingerprint,
+        embedded: Fingerprint,
     },
+    #[error("`{key_id}` is a minisign key id, not a fingerprint: anyone can make a key carrying the same id, so it cannot show who signed a kit. Give the 64-digit fingerprint Relais shows for the kit (relais kit import prints it), or the organizer's public key.")]
+    KeyIdNotEnough { key_id: KeyId },
+    #[error("`{text}` is neither a key fingerprint (64 hexadecimal digits) nor a minisign public key. Copy the fingerprint or the key again from the organizer.")]
+    NotAFingerprint { text: String },
     #[error("kit.json carries no `public_key`, so its fingerprint cannot be shown. Ask the organizer for their public key and import with --trust KEY.")]
     PublicKeyMissing,
     #[error("{path}: not a readable .relais file ({detail}). Download it again or ask the organizer for a new copy.")]

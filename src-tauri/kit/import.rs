@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::blob::sha256_hex;
 use super::manifest::{AssetEntry, AssetKind, FontEntry, Localized, Manifest};
-use super::signature::Signature;
+use super::signature::{Fingerprint, Signature};
 use super::trust::{self, Trust};
 use super::{thumbnail, Error, MANIFEST_FILE};
 use crate::db::Store;
@@ -37,8 +37,8 @@ pub struct ImportReport {
     pub assets: usize,
     #[serde(flatten)]
     pub outcome: ImportOutcome,
-    /// The key that signed this version (16 hex digits, as minisign shows it).
-    pub key_id: String,
+    /// The key that signed this version.
+    pub fingerprint: Fingerprint,
     /// Assets the previous version had that this version withdraws, with the reason:
     /// the volunteer must be told, and queued jobs using them cancelled.
     pub retracted: Vec<RetractedAsset>,
@@ -80,17 +80,11 @@ pub fn import_folder(
     let manifest = Manifest::parse(&manifest_bytes)?;
     let signature = Signature::read(folder)?;
     let key = trust::authenticate(store, &manifest, &manifest_bytes, &signature, trust)?;
+    let fingerprint = key.fingerprint();
     let key_id = key.key_id().to_string();
     let manifest_sha = sha256_hex(&manifest_bytes);
 
-    let installed: Option<(u64, String)> = store
-        .conn()
-        .query_row(
-            "SELECT version, manifest_sha256 FROM kit WHERE id = ?1",
-            params![manifest.id],
-            |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)),
-        )
-        .optional()?;
+    let installed = installed(store, &manifest.id)?;
     let report = |outcome, retracted| ImportReport {
         kit_id: manifest.id.clone(),
         version: manifest.version,
@@ -100,7 +94,7 @@ pub fn import_folder(
             .filter(|asset| asset.retracted.is_none())
             .count(),
         outcome,
-        key_id: key_id.clone(),
+        fingerprint,
         retracted,
     };
     if let Some((version, sha)) = &installed {
@@ -113,6 +107,12 @@ pub fn import_folder(
         }
         if manifest.version == *version {
             if *sha == manifest_sha {
+                // The same signed kit.json, but this copy's files could still be
+                // damaged: say so rather than "unchanged".
+                for listed in manifest.listed_files() {
+                    read_listed(folder, listed.file, listed.size, listed.sha256)
+                        .map_err(|problem| damaged_copy(&manifest, problem))?;
+                }
                 // A library from before keys were pinned learns the key here.
                 let tx = store.conn_mut().transaction()?;
                 trust::pin(&tx, &manifest.id, &key, now_unix)?;
@@ -205,7 +205,7 @@ pub fn import_folder(
     tx.commit()?;
     // Only after the switch: the previous version's files that nothing uses any more.
     super::library::collect_garbage(store, previous.blobs);
-    tracing::info!(kit = %manifest.id, version = manifest.version, assets = checked.len(), key = %key_id, "kit imported");
+    tracing::info!(kit = %manifest.id, version = manifest.version, assets = checked.len(), key = %fingerprint, "kit imported");
     Ok(report(
         match installed {
             Some((previous, _)) => ImportOutcome::Updated(previous),
@@ -213,6 +213,26 @@ pub fn import_folder(
         },
         retracted,
     ))
+}
+
+/// The installed version of `kit_id` and the SHA-256 of its kit.json.
+fn installed(store: &Store, kit_id: &str) -> Result<Option<(u64, String)>, Error> {
+    Ok(store
+        .conn()
+        .query_row(
+            "SELECT version, manifest_sha256 FROM kit WHERE id = ?1",
+            params![kit_id],
+            |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)),
+        )
+        .optional()?)
+}
+
+fn damaged_copy(manifest: &Manifest, problem: Error) -> Error {
+    Error::CopyDamaged {
+        kit: manifest.id.clone(),
+        version: manifest.version,
+        problem: Box::new(problem),
+    }
 }
 
 struct Previous {
@@ -293,7 +313,16 @@ fn open_listed(folder: &Path, file: &str) -> Result<File, Error> {
     // Links could point anywhere on the disk: only regular files count as kit files.
     match std::fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_file() => {}
-        Ok(_) => return Err(missing()),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(Error::FileIsLink {
+                file: file.to_owned(),
+            })
+        }
+        Ok(_) => {
+            return Err(Error::FileNotRegular {
+                file: file.to_owned(),
+            })
+        }
         Err(source) if source.kind() == std::io::ErrorKind::NotFound => return Err(missing()),
         Err(source) => {
             return Err(Error::FileRead {
@@ -424,9 +453,10 @@ pub(crate) fn check(
 }
 
 /// Imports a kit folder or a `.relais` file. A `.relais` file has its names checked
-/// and its signature verified before anything is unpacked; it is then unpacked with
-/// limits into a staging folder inside the data folder (same disk, so blobs move
-/// cheaply), imported like a folder, and the staging folder removed whatever happens.
+/// and its signature verified before anything is unpacked; then only the files its
+/// kit.json lists are unpacked, each bounded by its listed size, into a staging folder
+/// inside the data folder (same disk, so blobs move cheaply), imported like a folder,
+/// and the staging folder removed whatever happens.
 pub fn import_path(
     store: &mut Store,
     path: &Path,
@@ -445,11 +475,16 @@ pub fn import_path(
     let mut archive = super::archive::Archive::open(path)?;
     let (manifest_bytes, signature) = archive.manifest_and_signature()?;
     let manifest = Manifest::parse(&manifest_bytes)?;
-    let signature = signature.ok_or_else(|| super::signature::Error::SignatureMissing {
+    let signature_text = signature.ok_or_else(|| super::signature::Error::SignatureMissing {
         path: path.join(super::signature::SIGNATURE_FILE),
     })?;
-    let signature = Signature::parse(&signature)?;
+    let signature = Signature::parse(&signature_text)?;
     trust::authenticate(store, &manifest, &manifest_bytes, &signature, trust)?;
+    let signed = super::archive::SignedManifest {
+        bytes: &manifest_bytes,
+        manifest: &manifest,
+        signature: &signature_text,
+    };
 
     let staging_root = store.root().join(STAGING_DIR);
     let created_root = !staging_root.exists();
@@ -463,7 +498,18 @@ pub fn import_path(
         .tempdir_in(&staging_root)
         .map_err(staging_error)
         .and_then(|staging| {
-            archive.extract(staging.path(), limits)?;
+            let reinstall = installed(store, &manifest.id)?
+                .is_some_and(|(_, sha)| sha == sha256_hex(&manifest_bytes));
+            archive
+                .extract_listed(staging.path(), &signed, limits)
+                .map_err(|problem| match problem {
+                    // The installed kit is this very version: a bad entry only means
+                    // this copy is damaged.
+                    Error::ArchiveEntry { .. } | Error::FileMissing { .. } if reinstall => {
+                        damaged_copy(&manifest, problem)
+                    }
+                    other => other,
+                })?;
             let report = import_folder(store, staging.path(), trust, now_unix, limits);
             staging.close().map_err(staging_error)?;
             report

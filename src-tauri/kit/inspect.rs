@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::archive::{self, Archive};
 use super::import::read_manifest;
 use super::manifest::{Localized, Manifest};
-use super::signature::Signature;
+use super::signature::{Fingerprint, Signature};
 use super::trust::{embedded_key, pinned_key, PinState};
 use super::{Error, MANIFEST_FILE};
 use crate::db::Store;
@@ -20,9 +20,9 @@ pub struct Inspection {
     pub title: Localized,
     pub publisher: String,
     pub version: u64,
-    /// The signing key's id, 16 hex digits as minisign shows it: the fingerprint the
-    /// volunteer compares with the organizer's.
-    pub key_id: String,
+    /// The signing key's fingerprint (SHA-256 of the whole key): what the volunteer
+    /// compares with the one the organizer published.
+    pub fingerprint: Fingerprint,
     pub public_key: String,
     pub pinned: PinState,
     pub installed_version: Option<u64>,
@@ -77,7 +77,7 @@ pub fn inspect(path: &Path, store: &Store, _limits: &Limits) -> Result<Inspectio
     };
     let pinned = match pinned {
         None => PinState::New,
-        Some(pinned) if pinned.key_id() == key.key_id() => PinState::Same,
+        Some(pinned) if pinned == key => PinState::Same,
         Some(_) => PinState::Different,
     };
     let shown = manifest
@@ -89,7 +89,7 @@ pub fn inspect(path: &Path, store: &Store, _limits: &Limits) -> Result<Inspectio
         title: manifest.title.clone(),
         publisher: manifest.publisher.clone(),
         version: manifest.version,
-        key_id: key.key_id().to_string(),
+        fingerprint: key.fingerprint(),
         public_key: key.to_base64(),
         pinned,
         installed_version: installed_version.map(|version| version as u64),

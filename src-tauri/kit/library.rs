@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::date::parse_rfc3339;
 use super::manifest::{AssetEntry, Blackout, FontEntry, Localized, Manifest, NamedStyle};
+use super::signature::{Fingerprint, PublicKey};
 use super::Error;
 use crate::db::Store;
 
@@ -18,8 +19,9 @@ pub struct KitSummary {
     pub version: u64,
     pub assets: u64,
     pub installed_at: i64,
-    /// The pinned signing key, 16 hex digits as minisign shows it.
-    pub key_id: String,
+    /// The pinned signing key's fingerprint; None for a kit installed before keys were
+    /// pinned and not imported since.
+    pub fingerprint: Option<Fingerprint>,
     /// Where the kit is synced from; None for a file or folder import.
     pub source_url: Option<String>,
     pub last_checked: Option<i64>,
@@ -54,7 +56,7 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
     let mut statement = store.conn().prepare(
         "SELECT k.id, k.title, k.publisher, k.version, k.installed_at,
                 (SELECT COUNT(*) FROM asset a WHERE a.kit_id = k.id),
-                COALESCE((SELECT p.key_id FROM kit_key p WHERE p.kit_id = k.id), k.key_id),
+                (SELECT p.public_key FROM kit_key p WHERE p.kit_id = k.id),
                 s.url, s.last_checked, k.expires_at
          FROM kit k LEFT JOIN kit_source s ON s.kit_id = k.id ORDER BY k.installed_at, k.id",
     )?;
@@ -67,7 +69,19 @@ pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
                 version: row.get::<_, i64>(3)? as u64,
                 installed_at: row.get(4)?,
                 assets: row.get::<_, i64>(5)? as u64,
-                key_id: row.get(6)?,
+                fingerprint: row
+                    .get::<_, Option<String>>(6)?
+                    .map(|key| {
+                        PublicKey::parse(&key).map_err(|error| {
+                            rusqlite::Error::FromSqlConversionFailure(
+                                6,
+                                rusqlite::types::Type::Text,
+                                Box::new(error),
+                            )
+                        })
+                    })
+                    .transpose()?
+                    .map(|key| key.fingerprint()),
                 source_url: row.get(7)?,
                 last_checked: row.get(8)?,
                 expires_at: row.get(9)?,

@@ -7,6 +7,7 @@ use std::path::{Component, Path};
 use serde::{Deserialize, Serialize};
 
 use super::date::parse_rfc3339;
+use super::json;
 use super::Error;
 use crate::render::{Align, Style, Zone};
 
@@ -111,6 +112,7 @@ pub struct Blackout {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FontEntry {
     pub file: String,
+    #[serde(deserialize_with = "json::counted")]
     pub size: u64,
     pub sha256: String,
     pub family: String,
@@ -146,9 +148,12 @@ pub struct AssetEntry {
     pub id: String,
     pub kind: AssetKind,
     pub file: String,
+    #[serde(deserialize_with = "json::counted")]
     pub size: u64,
     pub sha256: String,
+    #[serde(deserialize_with = "json::pixels")]
     pub width: u32,
+    #[serde(deserialize_with = "json::pixels")]
     pub height: u32,
     pub title: Localized,
     #[serde(default)]
@@ -181,6 +186,7 @@ pub struct Manifest {
     pub id: String,
     pub title: Localized,
     pub publisher: String,
+    #[serde(deserialize_with = "json::counted")]
     pub version: u64,
     #[serde(default)]
     pub published: String,
@@ -208,12 +214,10 @@ impl Manifest {
         // than a confusing schema error.
         #[derive(Deserialize)]
         struct FormatOnly {
+            #[serde(default, deserialize_with = "json::format")]
             format: Option<u32>,
         }
-        let format_only: FormatOnly =
-            serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
-                detail: error.to_string(),
-            })?;
+        let format_only: FormatOnly = json::parse(bytes)?;
         match format_only.format {
             None => {
                 return Err(Error::Field {
@@ -229,10 +233,7 @@ impl Manifest {
             }
             Some(_) => {}
         }
-        let manifest: Manifest =
-            serde_json::from_slice(bytes).map_err(|error| Error::ManifestInvalid {
-                detail: error.to_string(),
-            })?;
+        let manifest: Manifest = json::parse(bytes)?;
         manifest.validate()?;
         Ok(manifest)
     }
@@ -247,7 +248,7 @@ impl Manifest {
             return Err(field("id".into(), ID_RULE));
         }
         if self.version == 0 {
-            return Err(field("version".into(), "must be 1 or more"));
+            return Err(field("version".into(), "must be a whole number of 1 or more"));
         }
         super::text_rules::check_title(&self.title)?;
         if self.publisher.trim().is_empty() {
@@ -439,11 +440,11 @@ fn file_fields(
         field: at(name),
         problem: problem.to_owned(),
     };
-    if !is_safe_relative_path(file) {
-        return Err(field(
-            "file",
-            "must be a relative path inside the kit folder (no `..`, no leading `/`)",
-        ));
+    if let Some(problem) = path_problem(file) {
+        return Err(Error::Field {
+            field: at("file"),
+            problem: format!("`{}` {problem}", file.escape_debug()),
+        });
     }
     if file == super::MANIFEST_FILE || file == super::signature::SIGNATURE_FILE {
         return Err(field(
@@ -477,13 +478,38 @@ fn is_identifier(value: &str) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
 }
 
-/// Forward slashes only, no absolute paths, no `..`, nothing a zip or URL could use to
-/// escape the kit folder.
-pub(crate) fn is_safe_relative_path(value: &str) -> bool {
-    if value.is_empty() || value.len() > 255 || value.contains(['\\', '\0', ':']) {
-        return false;
+/// What is wrong with a kit file path, if anything: forward slashes only, no absolute
+/// paths, no `..`, nothing a zip or URL could use to escape the kit folder.
+pub(crate) fn path_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return Some("is empty");
     }
-    Path::new(value)
-        .components()
-        .all(|component| matches!(component, Component::Normal(_)))
+    if value.len() > 255 {
+        return Some("is longer than 255 bytes");
+    }
+    if value.contains('\\') {
+        return Some("contains a backslash `\\`; separate folders with `/`");
+    }
+    if value.contains('\0') {
+        return Some("contains a NUL byte");
+    }
+    if value.contains(':') {
+        return Some("contains `:`, which names a drive or a stream on Windows");
+    }
+    if value.starts_with('/') {
+        return Some("starts with `/`; give a path relative to the kit folder");
+    }
+    let mut problem = None;
+    for component in Path::new(value).components() {
+        problem = match component {
+            Component::Normal(_) => continue,
+            Component::ParentDir => Some("contains `..`, which leaves the kit folder"),
+            Component::CurDir => Some("contains `.` as a folder name; remove it"),
+            Component::RootDir | Component::Prefix(_) => {
+                Some("is not a plain path relative to the kit folder")
+            }
+        };
+        break;
+    }
+    problem
 }

@@ -10,6 +10,7 @@ mod error;
 mod fonts;
 mod import;
 mod inspect;
+mod json;
 mod library;
 mod manifest;
 pub mod remote;
@@ -36,7 +37,7 @@ pub use manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, ListedFile, Localized, LocalizedList,
     Manifest, NamedStyle, Retraction, FORMAT_MAJOR,
 };
-pub use signature::{KeyId, PublicKey};
+pub use signature::{Fingerprint, KeyId, PublicKey};
 pub use trust::{authenticate, pinned_key, PinState, Trust};
 pub use verify::{verify_folder, Passed, Verified};
 

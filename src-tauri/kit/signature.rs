@@ -12,6 +12,7 @@ use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use ct_codecs::{Base64, Decoder};
+use serde::Serialize;
 
 use super::manifest::Manifest;
 
@@ -41,13 +42,13 @@ pub enum Error {
     SignatureMalformed { detail: String },
     #[error("kit.json.minisig is a legacy minisign signature, which signs the file without hashing it first; sign again with a current minisign or `relais kit build`.")]
     SignatureLegacy,
-    #[error("kit.json.minisig was made with key {signed_by}, not with the expected key {expected}. This kit was not signed by that organizer.")]
-    WrongKey { signed_by: KeyId, expected: KeyId },
-    #[error("kit.json does not match its signature (kit.json.minisig, key {key_id}): the kit was altered or damaged after signing. Download it again from the organizer.")]
-    SignatureInvalid { key_id: KeyId },
+    #[error("kit.json.minisig was made with another key than the expected one (fingerprint {expected}). This kit was not signed by that organizer.")]
+    WrongKey { expected: Fingerprint },
+    #[error("kit.json does not match its signature (kit.json.minisig, key fingerprint {key}): the kit was altered or damaged after signing. Download it again from the organizer.")]
+    SignatureInvalid { key: Fingerprint },
     #[error("the signature's trusted comment `{comment}` does not say `{expected}`: this signature belongs to another kit or another version and cannot vouch for this kit.json.")]
     TrustedCommentMismatch { comment: String, expected: String },
-    #[error("kit.json.minisig is well-formed and made with key {key_id}, but no public key was given to check it against, so the kit cannot be trusted yet. Pass the organizer's public key (--pubkey).")]
+    #[error("kit.json.minisig is well-formed (minisign key id {key_id}, which anyone can copy), but no public key was given to check it against, so the kit cannot be trusted yet. Pass the organizer's public key (--pubkey).")]
     KeyNeeded { key_id: KeyId },
     #[error("this is not a minisign public key ({detail}). Give the base64 line or the contents of the organizer's .pub file.")]
     PublicKeyMalformed { detail: String },
@@ -115,11 +116,92 @@ impl fmt::Display for KeyId {
     }
 }
 
+/// What identifies an organizer key to a person: the SHA-256 of the whole public key
+/// (the 42 bytes its base64 line decodes to: algorithm, key id and Ed25519 key), shown
+/// as 64 hex digits in groups of four. Unlike the [`KeyId`], which whoever makes a key
+/// chooses, it cannot be given to another key: matching it means finding a second
+/// preimage of SHA-256. Anyone can recompute it from the `.pub` file:
+/// `tail -n 1 relais-kit.pub | base64 -d | sha256sum`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 32]);
+
+/// What `Fingerprint::parse` could not accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FingerprintText {
+    /// 16 hex digits: a minisign key id, which proves nothing about the key.
+    KeyId(KeyId),
+    /// Neither a fingerprint nor a key id.
+    Other,
+}
+
+impl Fingerprint {
+    pub fn of(key: &PublicKey) -> Self {
+        use sha2::{Digest, Sha256};
+        Self(Sha256::digest(key.key.to_bytes()).into())
+    }
+
+    /// Reads the 64 hex digits `Display` writes, in either case, with or without the
+    /// spaces, colons or dashes people add when copying one, and an optional
+    /// `SHA256:` prefix. A key id is told apart so the caller can say why it is not
+    /// enough.
+    pub fn parse(text: &str) -> Result<Self, FingerprintText> {
+        let text = text.trim();
+        let text = text
+            .get(..7)
+            .filter(|prefix| prefix.eq_ignore_ascii_case("sha256:"))
+            .map_or(text, |_| &text[7..]);
+        let digits: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | ':' | '-' | '\t'))
+            .collect();
+        if let Some(key_id) = KeyId::parse(&digits) {
+            return Err(FingerprintText::KeyId(key_id));
+        }
+        let mut bytes = [0u8; 32];
+        hex::decode_to_slice(&digits, &mut bytes).map_err(|_| FingerprintText::Other)?;
+        Ok(Self(bytes))
+    }
+
+    /// The 64 digits without spaces, for a command line a person copies.
+    pub fn compact(&self) -> String {
+        hex::encode_upper(self.0)
+    }
+}
+
+impl fmt::Display for Fingerprint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let digits = self.compact();
+        for (index, group) in digits.as_bytes().chunks(4).enumerate() {
+            if index > 0 {
+                f.write_str(" ")?;
+            }
+            // Hex digits are ASCII.
+            f.write_str(std::str::from_utf8(group).unwrap_or_default())?;
+        }
+        Ok(())
+    }
+}
+
+impl Serialize for Fingerprint {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
 /// An organizer's public key.
 #[derive(Debug, Clone)]
 pub struct PublicKey {
     key: minisign::PublicKey,
 }
+
+/// Two keys are the same key when every byte is: algorithm, key id and Ed25519 key.
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key.to_bytes() == other.key.to_bytes()
+    }
+}
+
+impl Eq for PublicKey {}
 
 impl PublicKey {
     /// Accepts the bare base64 line or the whole `.pub` file (comment line + base64).
@@ -172,6 +254,10 @@ impl PublicKey {
 
     pub fn key_id(&self) -> KeyId {
         KeyId::from_slice(self.key.keynum())
+    }
+
+    pub fn fingerprint(&self) -> Fingerprint {
+        Fingerprint::of(self)
     }
 
     /// The base64 line that `minisign -P` takes.
@@ -417,23 +503,18 @@ impl Signature {
         manifest_bytes: &[u8],
         manifest: &Manifest,
     ) -> Result<(), Error> {
+        // The key id is a hint chosen by whoever made the key: a mismatch proves another
+        // key signed, a match proves nothing until the signature checks.
         if self.key_id() != key.key_id() {
             return Err(Error::WrongKey {
-                signed_by: self.key_id(),
-                expected: key.key_id(),
+                expected: key.fingerprint(),
             });
         }
-        minisign::verify(
-            &key.key,
-            &self.signature,
-            Cursor::new(manifest_bytes),
-            true,
-            false,
-            false,
-        )
-        .map_err(|_| Error::SignatureInvalid {
-            key_id: self.key_id(),
-        })?;
+        if !self.checks_with(key, manifest_bytes) {
+            return Err(Error::SignatureInvalid {
+                key: key.fingerprint(),
+            });
+        }
         let comment = self.trusted_comment();
         if !comment_names(&comment, &manifest.id, manifest.version) {
             return Err(Error::TrustedCommentMismatch {
@@ -442,6 +523,23 @@ impl Signature {
             });
         }
         Ok(())
+    }
+}
+
+impl Signature {
+    /// Whether `key` made this signature over these bytes (trusted comment included),
+    /// without judging what the comment says.
+    pub(crate) fn checks_with(&self, key: &PublicKey, manifest_bytes: &[u8]) -> bool {
+        self.key_id() == key.key_id()
+            && minisign::verify(
+                &key.key,
+                &self.signature,
+                Cursor::new(manifest_bytes),
+                true,
+                false,
+                false,
+            )
+            .is_ok()
     }
 }
 

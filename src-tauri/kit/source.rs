@@ -15,7 +15,7 @@ use super::manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,
     NamedStyle, Retraction, FORMAT_MAJOR,
 };
-use super::signature::{self, KeyId, SecretKey, SIGNATURE_FILE};
+use super::signature::{self, Fingerprint, SecretKey, SIGNATURE_FILE};
 use super::MANIFEST_FILE;
 use crate::render::{self, Limits};
 
@@ -75,6 +75,7 @@ struct KitSource {
     id: String,
     title: Text,
     publisher: String,
+    #[serde(deserialize_with = "super::json::counted")]
     version: u64,
     published: Option<String>,
     valid_from: Option<String>,
@@ -164,7 +165,7 @@ pub struct BuildReport {
     pub kit_id: String,
     pub version: u64,
     pub assets: usize,
-    pub key_id: KeyId,
+    pub fingerprint: Fingerprint,
     pub out: PathBuf,
 }
 
@@ -297,7 +298,7 @@ pub fn build(
             kit_id: manifest.id,
             version: manifest.version,
             assets: manifest.assets.len(),
-            key_id: key.public_key().key_id(),
+            fingerprint: key.public_key().fingerprint(),
             out: out_dir.to_path_buf(),
         });
     }
@@ -321,7 +322,7 @@ pub fn build(
         kit_id: manifest.id,
         version: manifest.version,
         assets: manifest.assets.len(),
-        key_id: key.public_key().key_id(),
+        fingerprint: key.public_key().fingerprint(),
         out: out_dir.to_path_buf(),
     })
 }
@@ -421,8 +422,8 @@ fn measure_and_copy(
     };
     let (format, width, height) =
         render::probe_dimensions(&bytes, &entry.file, limits).map_err(image_error)?;
-    let picture = render::decode_bytes(&bytes, &entry.file, limits).map_err(image_error)?;
-    let animated = format == image::ImageFormat::Gif && picture.is_animated();
+    let (_, frames) = render::verify_decodes(&bytes, &entry.file, limits).map_err(image_error)?;
+    let animated = format == image::ImageFormat::Gif && frames > 1;
     match (entry.kind, animated) {
         (AssetKind::Animation, false) => {
             return Err(field(

@@ -6,7 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::manifest::Manifest;
-use super::signature::{KeyId, PublicKey, Signature};
+use super::signature::{Fingerprint, PublicKey, Signature};
 use super::Error;
 use crate::db::Store;
 
@@ -16,7 +16,7 @@ pub enum Trust {
     /// A key given explicitly: from a subscribe link or `--trust KEY`.
     Pinned(PublicKey),
     /// The volunteer confirmed this fingerprint, shown for the key embedded in kit.json.
-    Fingerprint(KeyId),
+    Fingerprint(Fingerprint),
     /// Only a key already pinned for this kit id (updates, sync).
     KnownOnly,
 }
@@ -60,7 +60,9 @@ pub fn embedded_key(manifest: &Manifest) -> Result<Option<PublicKey>, Error> {
 }
 
 /// Decides which key must have signed this kit.json, then checks the signature with
-/// it (bytes, key, trusted comment). Reads the store, writes nothing.
+/// it (bytes, key, trusted comment). Keys are compared whole, never by key id: a key
+/// id is chosen by whoever makes the key, so a forger can copy it. Reads the store,
+/// writes nothing.
 pub fn authenticate(
     store: &Store,
     manifest: &Manifest,
@@ -68,52 +70,88 @@ pub fn authenticate(
     signature: &Signature,
     trust: &Trust,
 ) -> Result<PublicKey, Error> {
-    let key = match pinned_key(store, &manifest.id)? {
+    let embedded = embedded_key(manifest)?;
+    let pinned = pinned_key(store, &manifest.id)?;
+    let was_pinned = pinned.is_some();
+    let key = match pinned {
         Some(pinned) => {
             let offered = match trust {
-                Trust::Pinned(key) => key.key_id(),
-                _ => signature.key_id(),
+                Trust::Pinned(key) => Some(key.fingerprint()),
+                Trust::Fingerprint(confirmed) => Some(*confirmed),
+                Trust::KnownOnly => None,
             };
-            for offered in [offered, signature.key_id()] {
-                if offered != pinned.key_id() {
-                    return Err(Error::KeyChanged {
-                        kit: manifest.id.clone(),
-                        pinned: pinned.key_id(),
-                        offered,
-                    });
-                }
+            if let Some(offered) = offered.filter(|offered| *offered != pinned.fingerprint()) {
+                return Err(Error::OtherKeyOffered {
+                    kit: manifest.id.clone(),
+                    pinned: pinned.fingerprint(),
+                    offered,
+                });
             }
             pinned
         }
         None => match trust {
             Trust::Pinned(key) => key.clone(),
             Trust::Fingerprint(confirmed) => {
-                let embedded = embedded_key(manifest)?.ok_or(Error::PublicKeyMissing)?;
-                if embedded.key_id() != *confirmed {
+                let embedded = embedded.clone().ok_or(Error::PublicKeyMissing)?;
+                if embedded.fingerprint() != *confirmed {
                     return Err(Error::FingerprintMismatch {
                         confirmed: *confirmed,
-                        embedded: embedded.key_id(),
+                        embedded: embedded.fingerprint(),
                     });
                 }
                 embedded
             }
             Trust::KnownOnly => {
+                let embedded = embedded.ok_or(Error::PublicKeyMissing)?;
                 // What the volunteer is asked to confirm must at least be what the
                 // kit's own key signed: check that before asking.
-                if let Some(embedded) = embedded_key(manifest)? {
-                    signature.verify(&embedded, manifest_bytes, manifest)?;
-                }
+                signature.verify(&embedded, manifest_bytes, manifest)?;
                 return Err(Error::NotTrusted {
                     kit: manifest.id.clone(),
                     version: manifest.version,
                     publisher: manifest.publisher.clone(),
-                    key_id: signature.key_id(),
+                    fingerprint: embedded.fingerprint(),
                 });
             }
         },
     };
-    signature.verify(&key, manifest_bytes, manifest)?;
-    Ok(key)
+    match signature.verify(&key, manifest_bytes, manifest) {
+        Ok(()) => Ok(key),
+        Err(error) => Err(signed_by_another(&key, embedded.as_ref(), signature, manifest_bytes)
+            .map_or_else(
+                || Error::from(error),
+                |offered| {
+                    if was_pinned {
+                        Error::KeyChanged {
+                            kit: manifest.id.clone(),
+                            pinned: key.fingerprint(),
+                            offered,
+                        }
+                    } else {
+                        Error::SignedByAnotherKey {
+                            kit: manifest.id.clone(),
+                            expected: key.fingerprint(),
+                            offered,
+                        }
+                    }
+                },
+            )),
+    }
+}
+
+/// When the expected key's check failed: the fingerprint of the key that really made
+/// the signature, if kit.json embeds another key and that one made it. Then the kit
+/// was signed by a different key, not damaged; the volunteer must be told which.
+fn signed_by_another(
+    expected: &PublicKey,
+    embedded: Option<&PublicKey>,
+    signature: &Signature,
+    manifest_bytes: &[u8],
+) -> Option<Fingerprint> {
+    let embedded = embedded.filter(|embedded| *embedded != expected)?;
+    signature
+        .checks_with(embedded, manifest_bytes)
+        .then(|| embedded.fingerprint())
 }
 
 /// Records `key` for `kit_id` unless one is already pinned; inside the import's

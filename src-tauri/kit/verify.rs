@@ -5,7 +5,8 @@ use std::path::Path;
 
 use super::import::{check, check_font, read_manifest};
 use super::manifest::{AssetEntry, Manifest};
-use super::signature::{KeyId, PublicKey, Signature};
+use super::signature::{Fingerprint, PublicKey, Signature};
+use super::trust::embedded_key;
 use super::{Error, MANIFEST_FILE};
 use crate::render::Limits;
 
@@ -13,14 +14,16 @@ use crate::render::Limits;
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Passed<'a> {
-    /// The signature was made by `key_id` over this kit.json and names this kit version.
+    /// The signature was made by the key with this fingerprint over this kit.json and
+    /// names this kit version.
     Signature {
-        key_id: KeyId,
+        fingerprint: Fingerprint,
         trusted_comment: &'a str,
     },
-    /// The signature parses and names `key_id`, but no key was given to check it.
+    /// The signature parses, but no key was given to check it. `embedded` is the
+    /// fingerprint of the key kit.json carries, which only a check could confirm.
     SignatureWellFormed {
-        key_id: KeyId,
+        embedded: Option<Fingerprint>,
     },
     File {
         entry: &'a AssetEntry,
@@ -31,7 +34,7 @@ pub enum Passed<'a> {
 #[derive(Debug)]
 pub struct Verified {
     pub manifest: Manifest,
-    pub key_id: KeyId,
+    pub fingerprint: Fingerprint,
 }
 
 /// Verifies the kit in `folder`: with `key`, the signature must be that key's, over
@@ -47,16 +50,17 @@ pub fn verify_folder(
     let manifest_bytes = read_manifest(&folder.join(MANIFEST_FILE), folder)?;
     let manifest = Manifest::parse(&manifest_bytes)?;
     let signature = Signature::read(folder)?;
-    let key_id = signature.key_id();
     match key {
         Some(key) => {
             signature.verify(key, &manifest_bytes, &manifest)?;
             on_pass(&Passed::Signature {
-                key_id,
+                fingerprint: key.fingerprint(),
                 trusted_comment: &signature.trusted_comment(),
             });
         }
-        None => on_pass(&Passed::SignatureWellFormed { key_id }),
+        None => on_pass(&Passed::SignatureWellFormed {
+            embedded: embedded_key(&manifest)?.map(|key| key.fingerprint()),
+        }),
     }
     for (index, font) in manifest.fonts.iter().enumerate() {
         check_font(folder, index, font)?;
@@ -69,8 +73,14 @@ pub fn verify_folder(
         check(folder, entry, limits)?;
         on_pass(&Passed::File { entry });
     }
-    if key.is_none() {
-        return Err(super::signature::Error::KeyNeeded { key_id }.into());
-    }
-    Ok(Verified { manifest, key_id })
+    let Some(key) = key else {
+        return Err(super::signature::Error::KeyNeeded {
+            key_id: signature.key_id(),
+        }
+        .into());
+    };
+    Ok(Verified {
+        manifest,
+        fingerprint: key.fingerprint(),
+    })
 }

@@ -2,7 +2,7 @@ use std::io::{Cursor, Read};
 use std::path::Path;
 
 use image::codecs::gif::GifDecoder;
-use image::{AnimationDecoder, ImageDecoder, ImageFormat, ImageReader};
+use image::{AnimationDecoder, ImageDecoder, ImageFormat, ImageReader, RgbaImage};
 
 use super::picture::{Frame, Picture, Repeat};
 use super::Error;
@@ -137,6 +137,37 @@ pub fn decode_bytes(bytes: &[u8], name: &str, limits: &Limits) -> Result<Picture
     reader.limits(codec_limits);
     let image = reader.decode().map_err(|error| decode_error(name, error))?;
     Ok(Picture::Still(image.to_rgba8()))
+}
+
+/// A JPEG decoded for a kit check: every warning the decoder would otherwise pass over
+/// (entropy-coded data that ends early or is corrupt, a marker out of place) is an
+/// error naming the file. The lenient decoder behind `decode_bytes` paints what it
+/// cannot read grey, and a damaged poster must not reach hundreds of volunteers.
+pub fn decode_jpeg_strict(bytes: &[u8], name: &str, limits: &Limits) -> Result<RgbaImage, Error> {
+    let (format, width, height) = probe_dimensions(bytes, name, limits)?;
+    if format != ImageFormat::Jpeg {
+        return Err(Error::NotAnImage {
+            name: name.to_owned(),
+        });
+    }
+    let options = zune_core::options::DecoderOptions::default()
+        .set_strict_mode(true)
+        .set_max_width(width as usize)
+        .set_max_height(height as usize)
+        .jpeg_set_out_colorspace(zune_core::colorspace::ColorSpace::RGBA);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(
+        zune_core::bytestream::ZCursor::new(bytes),
+        options,
+    );
+    let pixels = decoder.decode().map_err(|error| corrupt(name, error))?;
+    let (width, height) = decoder
+        .dimensions()
+        .map(|(w, h)| (w as u32, h as u32))
+        .unwrap_or((width, height));
+    RgbaImage::from_raw(width, height, pixels).ok_or_else(|| Error::Corrupt {
+        name: name.to_owned(),
+        detail: "the decoder returned fewer pixels than the image has".to_owned(),
+    })
 }
 
 fn decode_gif(

@@ -147,17 +147,20 @@ pub fn decode_first_frame(bytes: &[u8], name: &str, limits: &Limits) -> Result<R
 
 /// Decodes every frame of the file once, one at a time, keeping only the first: proof
 /// that it renders within `limits` (streamed if it is long) without holding it whole.
-/// Returns the first frame and the frame count.
+/// A JPEG is decoded strictly: what the lenient decoder would paint grey is an error.
+/// Returns the first frame and the frame count. The kit build and the import both check
+/// with it, so a kit that builds is a kit that imports.
 pub fn verify_decodes(
     bytes: &[u8],
     name: &str,
     limits: &Limits,
 ) -> Result<(RgbaImage, usize), Error> {
     let (format, _, _) = probe_dimensions(bytes, name, limits)?;
-    if format == ImageFormat::Gif {
-        return gif::check_frames(bytes, name, limits);
+    match format {
+        ImageFormat::Gif => gif::check_frames(bytes, name, limits),
+        ImageFormat::Jpeg => Ok((super::decode::decode_jpeg_strict(bytes, name, limits)?, 1)),
+        _ => Ok((decode_first_frame(bytes, name, limits)?, 1)),
     }
-    Ok((decode_first_frame(bytes, name, limits)?, 1))
 }
 
 fn no_frames(name: &str) -> Error {

@@ -258,12 +258,18 @@ fn small_files() -> Limits {
     }
 }
 
-fn deflated() -> zip::write::SimpleFileOptions {
-    zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated)
-}
-
 fn stored() -> zip::write::SimpleFileOptions {
     zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored)
+}
+
+/// The size kit.json lists for the small kit's poster.
+fn poster_size() -> u64 {
+    support::png(64, 48, |x, y| [x as u8 * 4, y as u8 * 5, 90, 255]).len() as u64
+}
+
+fn whole_version(error: &Error) -> bool {
+    matches!(error, Error::Field { field, problem }
+        if field == "version" && problem == "must be a whole number of 1 or more")
 }
 
 fn case(name: &'static str, make: fn(&Bench) -> PathBuf, expect: fn(&Error) -> bool) -> Case {
@@ -405,7 +411,7 @@ fn cases() -> Vec<Case> {
                 std::os::unix::fs::symlink(b.path("anim-outside.gif"), &path).unwrap();
                 dir
             },
-            |e| matches!(e, Error::FileMissing { .. }),
+            |e| matches!(e, Error::FileIsLink { file } if file == "anim.gif"),
         ),
         case(
             "zip entry escaping with ../",
@@ -447,35 +453,75 @@ fn cases() -> Vec<Case> {
             },
             |e| matches!(e, Error::ArchiveTooManyEntries { .. }),
         ),
+        case(
+            "a listed entry whose header declares more than kit.json lists",
+            |b| {
+                let dir = b.copy("big-entry");
+                std::fs::write(dir.join("poster.png"), vec![0u8; 4 * 1024 * 1024]).unwrap();
+                let out = b.path("big-entry.relais");
+                zip_folder(&dir, &out, |_| {});
+                out
+            },
+            |e| {
+                matches!(e, Error::ArchiveEntry { entry, problem, .. }
+                    if entry == "poster.png" && problem.contains(&format!("kit.json lists {}", poster_size())))
+            },
+        ),
+        case(
+            "a listed entry whose header lies, declaring the listed size",
+            |b| {
+                let dir = b.copy("lying-entry");
+                std::fs::write(dir.join("poster.png"), vec![0u8; 4 * 1024 * 1024]).unwrap();
+                let out = b.path("lying-entry.relais");
+                zip_folder(&dir, &out, |_| {});
+                let mut bytes = std::fs::read(&out).unwrap();
+                // Uncompressed size: 22 bytes into a local header, 24 into a central one.
+                let listed = poster_size() as u32;
+                patch_headers(&mut bytes, b"poster.png", 22, 24, &listed.to_le_bytes());
+                std::fs::write(&out, bytes).unwrap();
+                out
+            },
+            |e| {
+                // The zip reader or our own limit stops it, whichever sees it first.
+                matches!(e, Error::ArchiveEntry { entry, problem, .. }
+                    if entry == "poster.png" && (problem.contains("larger than its declared")
+                        || problem.contains(&format!("more than the {} bytes kit.json lists", poster_size()))))
+            },
+        ),
+        case(
+            "a kit listing more bytes in all than an import unpacks",
+            |b| {
+                let dir = b.edited("huge-listing", |m| {
+                    let mut assets = Vec::new();
+                    for index in 0..21 {
+                        let mut asset = m["assets"][0].clone();
+                        asset["id"] = format!("p{index}").into();
+                        asset["file"] = format!("p{index}.png").into();
+                        asset["size"] = (200u64 * 1024 * 1024).into();
+                        assets.push(asset);
+                    }
+                    m["assets"] = assets.into();
+                });
+                let out = b.path("huge-listing.relais");
+                zip_folder(&dir, &out, |_| {});
+                out
+            },
+            |e| matches!(e, Error::ArchiveTooLarge { max_bytes, .. } if *max_bytes == kit::archive::MAX_TOTAL_BYTES),
+        ),
         Case {
             limits: small_files,
             ..case(
-                "an entry unpacking to more bytes than allowed",
+                "a listed file over the per-file limit",
                 |b| {
-                    b.zipped("big.relais", |z| {
-                        z.start_file("filler.bin", deflated()).unwrap();
-                        z.write_all(&vec![0u8; 4 * 1024 * 1024]).unwrap();
-                    })
-                },
-                |e| matches!(e, Error::ArchiveTooLarge { entry, .. } if entry == "filler.bin"),
-            )
-        },
-        Case {
-            limits: small_files,
-            ..case(
-                "an entry whose header lies about its size",
-                |b| {
-                    let out = b.zipped("lying.relais", |z| {
-                        z.start_file("filler.bin", deflated()).unwrap();
-                        z.write_all(&vec![0u8; 4 * 1024 * 1024]).unwrap();
-                    });
-                    let mut bytes = std::fs::read(&out).unwrap();
-                    // Uncompressed size: 22 bytes into a local header, 24 into a central one.
-                    patch_headers(&mut bytes, b"filler.bin", 22, 24, &10u32.to_le_bytes());
-                    std::fs::write(&out, bytes).unwrap();
+                    let dir = b.copy("over-limit");
+                    let big = support::png(400, 400, |x, y| [(x * 7 + y * 13) as u8, (x ^ y) as u8, 3, 255]);
+                    assert!(big.len() > 256 * 1024, "the poster must exceed the small limit");
+                    swap_asset(&dir, &b.signer, 0, &big, (400, 400));
+                    let out = b.path("over-limit.relais");
+                    zip_folder(&dir, &out, |_| {});
                     out
                 },
-                |e| matches!(e, Error::ArchiveEntry { entry, .. } if entry == "filler.bin"),
+                |e| matches!(e, Error::ArchiveTooLarge { entry, max_bytes, .. } if entry == "poster.png" && *max_bytes == 256 * 1024),
             )
         },
         case(
@@ -542,7 +588,7 @@ fn cases() -> Vec<Case> {
                     m["assets"][0]["file"] = "../poster.png".into()
                 })
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "assets[0].file"),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("`..`")),
         ),
         case(
             "a 0-byte asset",
@@ -685,9 +731,118 @@ fn cases() -> Vec<Case> {
                     b.other.sign(&dir);
                     dir
                 },
+                |e| matches!(e, Error::OtherKeyOffered { .. }),
+            )
+        },
+        Case {
+            preinstall: true,
+            ..case(
+                "pinned kit signed by a new key kit.json carries",
+                |b| {
+                    let dir = b.copy("new-key-embedded");
+                    edit_manifest(&dir, |m| {
+                        m["version"] = 3.into();
+                        m["public_key"] = b.other.public.to_base64().into();
+                    });
+                    b.other.sign(&dir);
+                    dir
+                },
                 |e| matches!(e, Error::KeyChanged { .. }),
             )
         },
+        Case {
+            preinstall: true,
+            ..case(
+                "same version re-imported from a damaged copy",
+                |b| {
+                    let dir = b.copy("damaged-copy");
+                    let path = dir.join("poster.png");
+                    let mut bytes = std::fs::read(&path).unwrap();
+                    let middle = bytes.len() / 2;
+                    bytes[middle] ^= 0x40;
+                    std::fs::write(path, bytes).unwrap();
+                    dir
+                },
+                |e| matches!(e, Error::CopyDamaged { version: 2, problem, .. } if matches!(**problem, Error::HashMismatch { .. })),
+            )
+        },
+        Case {
+            preinstall: true,
+            ..case(
+                "same version re-imported from a .relais file missing a file",
+                |b| {
+                    let dir = b.copy("damaged-zip");
+                    std::fs::remove_file(dir.join("anim.gif")).unwrap();
+                    let out = b.path("damaged-copy.relais");
+                    zip_folder(&dir, &out, |_| {});
+                    out
+                },
+                |e| matches!(e, Error::CopyDamaged { problem, .. } if matches!(**problem, Error::FileMissing { .. })),
+            )
+        },
+        case(
+            "a JPEG whose entropy-coded data is corrupt",
+            |b| {
+                let dir = b.copy("corrupt-jpeg");
+                let jpeg = support::corrupt_jpeg(64, 48);
+                std::fs::remove_file(dir.join("poster.png")).unwrap();
+                edit_manifest(&dir, |m| m["assets"][0]["file"] = "poster.jpg".into());
+                std::fs::write(dir.join("poster.jpg"), &jpeg).unwrap();
+                swap_asset(&dir, &b.signer, 0, &jpeg, (64, 48));
+                dir
+            },
+            |e| matches!(e, Error::Image { file, .. } if file == "poster.jpg"),
+        ),
+        case(
+            "a negative version",
+            |b| b.edited("version-negative", |m| m["version"] = (-1).into()),
+            whole_version,
+        ),
+        case(
+            "a version written as text",
+            |b| b.edited("version-text", |m| m["version"] = "3".into()),
+            whole_version,
+        ),
+        case(
+            "a version past 2^64",
+            |b| {
+                let dir = b.copy("version-huge");
+                let path = dir.join(MANIFEST_FILE);
+                let text = std::fs::read_to_string(&path).unwrap();
+                let text = text.replacen("\"version\": 2", "\"version\": 18446744073709551616", 1);
+                std::fs::write(&path, text).unwrap();
+                b.signer.sign(&dir);
+                dir
+            },
+            whole_version,
+        ),
+        case(
+            "a width that is not a number names the asset's field",
+            |b| b.edited("width-text", |m| m["assets"][1]["width"] = "large".into()),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[1].width" && problem.contains("whole number of pixels")),
+        ),
+        case(
+            "a missing title names it",
+            |b| b.edited("no-title", |m| {
+                m["assets"][0].as_object_mut().unwrap().remove("title");
+            }),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].title" && problem == "is missing"),
+        ),
+        case(
+            "a backslash in a file path says so",
+            |b| b.edited("backslash", |m| m["assets"][0]["file"] = "img\\poster.png".into()),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("backslash")),
+        ),
+        case(
+            "a NUL byte in a file path says so",
+            |b| b.edited("nul", |m| m["assets"][0]["file"] = "poster\u{0}.png".into()),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("NUL")),
+        ),
+        case(
+            "a leading slash in a file path says so",
+            |b| b.edited("leading-slash", |m| m["assets"][0]["file"] = "/poster.png".into()),
+            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("starts with `/`")),
+        ),
         Case {
             trust: |_| Trust::KnownOnly,
             ..case(
@@ -697,7 +852,7 @@ fn cases() -> Vec<Case> {
             )
         },
         Case {
-            trust: |b| Trust::Fingerprint(b.other.public.key_id()),
+            trust: |b| Trust::Fingerprint(b.other.public.fingerprint()),
             ..case(
                 "confirmed fingerprint is not the kit's key",
                 |b| b.good.clone(),
@@ -784,6 +939,34 @@ fn the_good_kit_of_the_bad_kit_suite_imports_as_a_folder_and_as_a_relais_file() 
             "the staging folder should be gone after an import"
         );
     }
+}
+
+#[test]
+fn entries_a_relais_file_does_not_list_are_never_inflated() {
+    let bench = Bench::new();
+    let padding: Vec<u8> = b"PADDING!".repeat(128 * 1024);
+    let out = bench.zipped("padded.relais", |z| {
+        z.start_file("padding.bin", stored()).unwrap();
+        z.write_all(&padding).unwrap();
+    });
+    // Damage the padding: any reader that inflated it to the end would fail its CRC.
+    let mut bytes = std::fs::read(&out).unwrap();
+    let at = bytes
+        .windows(16)
+        .position(|window| window == b"PADDING!PADDING!")
+        .expect("the stored padding");
+    bytes[at + 4096] ^= 0xFF;
+    std::fs::write(&out, bytes).unwrap();
+
+    let data = TempDir::new().unwrap();
+    let mut store = Store::open(data.path()).unwrap();
+    let report = import_path(&mut store, &out, &pinned(&bench), NOW, &Limits::default())
+        .expect("an unlisted entry is ignored, never inflated, so its damage cannot matter");
+    assert_eq!(report.assets, 2, "the listed files are installed");
+    assert!(
+        !data.path().join("staging").exists(),
+        "nothing is left in staging"
+    );
 }
 
 fn cases_from_env() -> u32 {

@@ -1,79 +1,25 @@
 //! End to end in the real window: a volunteer imports a signed `.relais` kit through the
-//! Kits view, checks the organizer's fingerprint in the trust dialog, and finds the new
-//! poster with an accent-free search. Same harness as `e2e`.
-
-use std::path::{Path, PathBuf};
-use std::process::Command;
+//! Kits view, checks the organizer's fingerprint in the trust dialog, finds the new
+//! poster with an accent-free search, and is shown another fingerprint for a kit signed
+//! by a key forged with the organizer's key id. Same harness as `e2e`.
 
 use fantoccini::Locator;
 use serde_json::json;
 
 use super::e2e::Session;
+use crate::support::organizer::{build_kit, KitSpec, Keys};
 
 const KIT_ID: &str = "legislatives-ete";
-
-/// What an organizer does with the `relais` tools: a key, then a signed `.relais` kit
-/// with one poster titled « Été solidaire ». Returns the kit file and the key's
-/// fingerprint as the trust dialog groups it.
-fn organizer_kit(dir: &Path) -> (PathBuf, String) {
-    let relais = env!("CARGO_BIN_EXE_relais");
-    let keys = dir.join("keys");
-    let keygen = Command::new(relais)
-        .args(["kit", "keygen", "--unencrypted", "--out"])
-        .arg(&keys)
-        .output()
-        .expect("run relais kit keygen");
-    assert!(keygen.status.success(), "keygen: {keygen:?}");
-    let public = std::fs::read_to_string(keys.join("relais-kit.pub")).expect("public key");
-    let key_id = relais::kit::PublicKey::parse(&public)
-        .expect("a minisign public key")
-        .key_id()
-        .to_string();
-    let grouped = key_id
-        .as_bytes()
-        .chunks(4)
-        .map(|chunk| String::from_utf8_lossy(chunk).into_owned())
-        .collect::<Vec<_>>()
-        .join(" ");
-
-    let src = dir.join("src");
-    std::fs::create_dir_all(&src).expect("source folder");
-    std::fs::write(
-        src.join("affiche.png"),
-        crate::support::png(240, 300, |x, y| {
-            [(x % 256) as u8, 120, (y % 256) as u8, 255]
-        }),
-    )
-    .expect("poster");
-    std::fs::write(
-        src.join("kit.toml"),
-        format!(
-            "id = \"{KIT_ID}\"\npublisher = \"Collectif Été\"\nversion = 3\n\
-             title = {{ fr = \"Législatives, été\", en = \"Summer election\" }}\n\n\
-             [[assets]]\nid = \"ete-solidaire\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
-             title = {{ fr = \"Été solidaire\", en = \"Summer of solidarity\" }}\n\
-             tags = [\"été\"]\n"
-        ),
-    )
-    .expect("kit.toml");
-    let out = dir.join("ete.relais");
-    let build = Command::new(relais)
-        .args(["kit", "build"])
-        .arg(&src)
-        .arg("--key")
-        .arg(keys.join("relais-kit.key"))
-        .arg("--out")
-        .arg(&out)
-        .output()
-        .expect("run relais kit build");
-    assert!(build.status.success(), "build: {build:?}");
-    (out, grouped)
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_finds_its_poster() {
     let work = tempfile::tempdir().expect("temp dir");
-    let (kit_file, fingerprint) = organizer_kit(work.path());
+    let keys = Keys::generate(&work.path().join("keys"));
+    let fingerprint = keys.public.fingerprint().to_string();
+    // The pre-answered open dialog always returns this path; the test puts a different
+    // kit there for the second import.
+    let kit_file = work.path().join("ete.relais");
+    build_kit(work.path(), &keys, &KitSpec::default(), &kit_file);
     let data = work.path().join("data");
     let Some(session) = Session::start(&[
         ("RELAIS_DATA_DIR", data.as_path()),
@@ -151,6 +97,71 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         })
         .await;
     session.screenshot("kits-imported-fr.png").await;
+
+    // A forger copies the organizer's key id into a new key and publishes a kit that
+    // looks the same under another id: the dialog shows another fingerprint.
+    let forged_keys = Keys::forged_from(&keys, &work.path().join("forged-keys"));
+    assert_eq!(forged_keys.public.key_id(), keys.public.key_id());
+    let forged_spec = KitSpec {
+        id: "legislatives-ete-officiel",
+        shade: 0x55,
+        ..KitSpec::default()
+    };
+    std::fs::remove_file(&kit_file).expect("replace the answered kit file");
+    build_kit(work.path(), &forged_keys, &forged_spec, &kit_file);
+    session
+        .client
+        .find(Locator::Css("#kit-pick-file"))
+        .await
+        .expect("the open-a-file button")
+        .click()
+        .await
+        .expect("open the forged .relais file");
+    session
+        .until("the trust dialog for the forged kit", || async {
+            let shown = session.text("#trust-fingerprint").await?;
+            let open = session
+                .client
+                .execute("return document.getElementById('trust-dialog').open", vec![])
+                .await
+                .ok()?;
+            (open == json!(true) && !shown.is_empty() && shown != fingerprint).then_some(shown)
+        })
+        .await;
+    let shown = session.text("#trust-fingerprint").await.unwrap_or_default();
+    assert_eq!(
+        shown,
+        forged_keys.public.fingerprint().to_string(),
+        "the dialog shows the forged key's own fingerprint, not the organizer's"
+    );
+    session.screenshot("trust-dialog-forged-fr.png").await;
+    session
+        .client
+        .find(Locator::Css("#trust-dialog button[value='cancel']"))
+        .await
+        .expect("the cancel button")
+        .click()
+        .await
+        .expect("refuse the forged kit");
+    session
+        .until("the dialog to close", || async {
+            let open = session
+                .client
+                .execute("return document.getElementById('trust-dialog').open", vec![])
+                .await
+                .ok()?;
+            (open == json!(false)).then_some(())
+        })
+        .await;
+    let cards = session
+        .client
+        .execute(
+            "return document.querySelectorAll(\".kit-card[data-kit='legislatives-ete-officiel']\").length",
+            vec![],
+        )
+        .await
+        .expect("count kit cards");
+    assert_eq!(cards, json!(0), "the refused kit is not in the Kits view");
 
     // The library now has the kit's poster, and « ete » finds it without the accent.
     session

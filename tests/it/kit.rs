@@ -546,23 +546,19 @@ fn listed_ids(store: &Store) -> Vec<String> {
 fn a_first_import_confirmed_by_fingerprint_pins_the_key_and_updates_need_no_confirmation() {
     let mut setup = Setup::new();
     let kit = setup.kit.clone();
-    let key_id = setup.signer.public.key_id();
+    let fingerprint = setup.signer.public.fingerprint();
     let report = import_folder(
         &mut setup.store,
         &kit,
-        &Trust::Fingerprint(key_id),
+        &Trust::Fingerprint(fingerprint),
         NOW,
         &Limits::default(),
     )
     .expect("a kit whose embedded key has the confirmed fingerprint should import");
+    assert_eq!(report.fingerprint, fingerprint, "the report should name the key");
     assert_eq!(
-        report.key_id,
-        key_id.to_string(),
-        "the report should name the key"
-    );
-    assert_eq!(
-        kit::list_kits(&setup.store).unwrap()[0].key_id,
-        key_id.to_string(),
+        kit::list_kits(&setup.store).unwrap()[0].fingerprint,
+        Some(fingerprint),
         "the library should show the pinned key's fingerprint"
     );
     let newer = setup.variant("newer", set_version(V + 1));
@@ -595,7 +591,7 @@ fn inspect_shows_publisher_fingerprint_and_whether_the_key_is_already_trusted() 
         (kit::demo::KIT_ID, "Relais", V),
         "inspect should read who publishes which version"
     );
-    assert_eq!(first.key_id, setup.signer.public.key_id().to_string());
+    assert_eq!(first.fingerprint, setup.signer.public.fingerprint());
     assert_eq!(first.pinned, kit::PinState::New, "nothing is pinned yet");
     assert_eq!(first.installed_version, None);
     assert_eq!(first.assets, 6, "six assets would be installed");
@@ -823,12 +819,15 @@ fn a_kit_signed_by_another_key_than_the_pinned_one_is_refused_naming_both_keys()
     let other = Signer::new();
     let newer = setup.tmp.path().join("rotated");
     copy_dir(&setup.kit, &newer);
-    edit_manifest(&newer, |m| m["version"] = (V + 1).into());
+    edit_manifest(&newer, |m| {
+        m["version"] = (V + 1).into();
+        m["public_key"] = other.public.to_base64().into();
+    });
     other.sign(&newer);
     let error = import_folder(
         &mut setup.store,
         &newer,
-        &Trust::Pinned(other.public.clone()),
+        &Trust::KnownOnly,
         NOW,
         &Limits::default(),
     )
@@ -838,8 +837,8 @@ fn a_kit_signed_by_another_key_than_the_pinned_one_is_refused_naming_both_keys()
         Error::KeyChanged {
             pinned, offered, ..
         } => {
-            assert_eq!(pinned, setup.signer.public.key_id());
-            assert_eq!(offered, other.public.key_id());
+            assert_eq!(pinned, setup.signer.public.fingerprint());
+            assert_eq!(offered, other.public.fingerprint());
             assert!(
                 message.contains(&pinned.to_string()) && message.contains(&offered.to_string()),
                 "the message should name both fingerprints: {message}"
@@ -857,7 +856,7 @@ fn embedded_demo(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(&out).unwrap();
     kit::archive::Archive::open(&file)
         .unwrap()
-        .extract(&out, &Limits::default())
+        .unpack_kit(&out, &Limits::default())
         .unwrap();
     out
 }

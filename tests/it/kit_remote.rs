@@ -560,7 +560,7 @@ async fn a_kit_signed_by_another_key_is_refused_before_any_asset_is_requested() 
     assert!(
         matches!(
             &error,
-            remote::Error::Kit(kit::Error::Signature(signature::Error::WrongKey { .. }))
+            remote::Error::Kit(kit::Error::SignedByAnotherKey { .. })
         ),
         "got {error:?}"
     );

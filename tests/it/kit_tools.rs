@@ -189,16 +189,14 @@ fn keygen_build_and_verify_make_a_kit_that_checks_out() {
     assert_success(&output, "keygen");
     let public_file = std::fs::read_to_string(keys.join("relais-kit.pub")).unwrap();
     let public_line = public_file.lines().nth(1).unwrap();
-    let key_id = signature::PublicKey::parse(&public_file).unwrap().key_id();
+    let fingerprint = signature::PublicKey::parse(&public_file)
+        .unwrap()
+        .fingerprint()
+        .to_string();
     let printed = stdout_of(&output);
     assert!(
-        printed.contains(public_line) && printed.contains(&key_id.to_string()),
+        printed.contains(public_line) && printed.contains(&fingerprint),
         "keygen should print the public key and its fingerprint, got {printed:?}"
-    );
-    assert_eq!(
-        key_id.to_string().len(),
-        16,
-        "the fingerprint is the minisign key id, 16 hex digits"
     );
 
     let build = organizer.build(&keys.join("relais-kit.key"), "out");
@@ -242,7 +240,7 @@ fn keygen_build_and_verify_make_a_kit_that_checks_out() {
     let report = stdout_of(&verify);
     for expected in [
         "signature",
-        &key_id.to_string(),
+        &fingerprint,
         "kit=municipales version=2",
         "partagez.png",
         "a-vos-urnes.gif",
@@ -265,22 +263,18 @@ fn keygen_build_and_verify_make_a_kit_that_checks_out() {
 }
 
 #[test]
-fn verify_without_a_public_key_shows_the_key_id_but_does_not_trust_the_kit() {
+fn verify_without_a_public_key_shows_the_embedded_fingerprint_but_does_not_trust_the_kit() {
     let organizer = Organizer::new();
     let public = organizer.built_kit();
-    let key_id = signature::PublicKey::from_file_or_text(public.to_str().unwrap())
+    let fingerprint = signature::PublicKey::from_file_or_text(public.to_str().unwrap())
         .unwrap()
-        .key_id()
+        .fingerprint()
         .to_string();
     let output = organizer.verify("out", None);
-    assert_failure_mentions(
-        &output,
-        "verifying without --pubkey",
-        &["--pubkey", &key_id],
-    );
+    assert_failure_mentions(&output, "verifying without --pubkey", &["--pubkey"]);
     assert!(
-        stdout_of(&output).contains(&key_id),
-        "the key id should be printed so the organizer's key can be looked up"
+        stdout_of(&output).contains(&fingerprint),
+        "the fingerprint kit.json carries should be printed, marked unchecked, so the organizer's key can be looked up"
     );
 }
 
@@ -681,16 +675,19 @@ fn a_relais_file_round_trips_from_keygen_to_build_verify_and_import() {
         "verify should report every check: {}",
         stdout_of(&verified)
     );
-    let key_id = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
+    let fingerprint = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
         .unwrap()
-        .key_id()
-        .to_string();
-    let output = organizer.import(&organizer.path("kit.relais"), Some(&key_id), true);
+        .fingerprint();
+    let output = organizer.import(
+        &organizer.path("kit.relais"),
+        Some(&fingerprint.compact()),
+        true,
+    );
     assert_success(&output, "import --trust FINGERPRINT --json");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["kit_id"], KIT_ID);
     assert_eq!(report["outcome"], "installed");
-    assert_eq!(report["key_id"], key_id.as_str());
+    assert_eq!(report["fingerprint"], fingerprint.to_string().as_str());
     assert_eq!(report["assets"], 2);
 }
 
@@ -699,16 +696,22 @@ fn importing_an_unknown_kit_without_trust_prints_the_fingerprint_and_the_command
     let organizer = Organizer::new();
     let (secret, public) = organizer.keygen("keys");
     assert_success(&organizer.build(&secret, "kit.relais"), "build");
-    let key_id = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
+    let fingerprint = signature::PublicKey::parse(&std::fs::read_to_string(&public).unwrap())
         .unwrap()
-        .key_id()
-        .to_string();
+        .fingerprint();
+    let key_id = fingerprint.compact();
     let kit = organizer.path("kit.relais");
     let refused = organizer.import(&kit, None, false);
     assert_failure_mentions(
         &refused,
         "an unknown kit without --trust",
-        &["Comité de soutien", KIT_ID, "version 2", &key_id, "--trust"],
+        &[
+            "Comité de soutien",
+            KIT_ID,
+            "version 2",
+            &fingerprint.to_string(),
+            "--trust",
+        ],
     );
     assert!(
         !kit_ids(&organizer.kits()).contains(&KIT_ID),
@@ -742,8 +745,8 @@ fn importing_an_unknown_kit_without_trust_prints_the_fingerprint_and_the_command
     let kits = organizer.kits();
     let imported = kits.iter().find(|kit| kit["id"] == KIT_ID).unwrap();
     assert_eq!(
-        imported["key_id"],
-        key_id.as_str(),
+        imported["fingerprint"],
+        fingerprint.to_string().as_str(),
         "list --json shows the key"
     );
     assert_eq!(imported["version"], 2);
@@ -856,7 +859,7 @@ fn the_standard_minisign_program_accepts_the_kit_inside_a_relais_file() {
     std::fs::create_dir_all(&unpacked).unwrap();
     relais::kit::archive::Archive::open(&organizer.path("kit.relais"))
         .unwrap()
-        .extract(&unpacked, &relais::render::Limits::default())
+        .unpack_kit(&unpacked, &relais::render::Limits::default())
         .unwrap();
     let output = minisign
         .arg("-Vm")
@@ -997,4 +1000,53 @@ fn build_refuses_an_alt_text_too_long_for_some_network_naming_the_field_and_the_
         "an image description longer than every network accepts",
         &["assets[0].alt.fr", "1025 characters", "at most 1024"],
     );
+}
+
+#[test]
+fn build_refuses_a_jpeg_with_corrupt_scan_data_naming_the_field_and_the_file() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    std::fs::write(
+        organizer.src().join("tract.jpg"),
+        support::corrupt_jpeg(160, 120),
+    )
+    .unwrap();
+    let toml = kit_toml(2).replace(r#"file = "partagez.png""#, r#"file = "tract.jpg""#);
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    assert_failure_mentions(
+        &organizer.build(&secret, "out"),
+        "a JPEG the lenient decoder would paint grey below the damage",
+        &["assets[0].file", "tract.jpg", "damaged"],
+    );
+    assert!(!organizer.path("out").exists(), "nothing is written");
+}
+
+#[test]
+fn the_command_line_error_comes_first_on_stderr_without_log_lines_or_colours() {
+    let organizer = Organizer::new();
+    let (secret, _) = organizer.keygen("keys");
+    std::fs::write(organizer.src().join("marque.ttf"), b"<html>not a font</html>").unwrap();
+    let toml = kit_toml(2).replacen(
+        "\n[[assets]]",
+        "\n[[fonts]]\nfile = \"marque.ttf\"\nfamily = \"Marque\"\n\n[[assets]]",
+        1,
+    );
+    std::fs::write(organizer.src().join("kit.toml"), toml).unwrap();
+    let output = organizer.build(&secret, "out");
+    assert!(!output.status.success(), "a garbage font is refused");
+    let stderr = stderr_of(&output);
+    assert!(
+        stderr.starts_with("relais: "),
+        "stderr must start with the error a person reads, not a log line: {stderr:?}"
+    );
+    assert!(
+        !stderr.contains('\u{1b}'),
+        "no terminal colour codes when stderr is not a terminal: {stderr:?}"
+    );
+    assert_eq!(
+        stderr.lines().count(),
+        1,
+        "one sentence, nothing else: {stderr:?}"
+    );
+    assert!(stderr.contains("fonts[0].file"), "names the field: {stderr:?}");
 }

@@ -12,6 +12,7 @@ mod kit;
 mod kit_fonts;
 mod kit_remote;
 mod kit_tools;
+mod kit_trust;
 mod render;
 mod store;
 mod support;

@@ -7,7 +7,7 @@ use tauri::{AppHandle, Emitter, Manager, Runtime, State};
 use crate::desktop::{AppState, IpcError};
 use crate::kit::remote::{self, Progress, SyncOptions, SyncReport};
 use crate::kit::subscribe::SubscribeLink;
-use crate::kit::{self, ImportReport, Inspection, KeyId, PublicKey, Trust};
+use crate::kit::{self, Fingerprint, ImportReport, Inspection, PublicKey, Trust};
 
 /// The event the Kits view listens to; the payload is a sync's `Progress`.
 pub const PROGRESS_EVENT: &str = "kit-progress";
@@ -24,24 +24,27 @@ pub fn kit_inspect(state: State<'_, AppState>, path: String) -> Result<Inspectio
 }
 
 /// The fingerprint the volunteer confirmed, as the trust dialog sent it back.
-fn confirmed(key_id: &str) -> Result<Trust, IpcError> {
-    KeyId::parse(key_id).map(Trust::Fingerprint).ok_or_else(|| {
-        IpcError::invalid(format!(
-            "“{key_id}” is not a key fingerprint (16 hexadecimal digits)."
-        ))
-    })
+fn confirmed(fingerprint: &str) -> Result<Trust, IpcError> {
+    Fingerprint::parse(fingerprint)
+        .map(Trust::Fingerprint)
+        .map_err(|_| {
+            kit::Error::NotAFingerprint {
+                text: fingerprint.to_owned(),
+            }
+            .into()
+        })
 }
 
-/// Installs a kit file or folder. `key_id` is the fingerprint the volunteer confirmed in
+/// Installs a kit file or folder. `fingerprint` is the one the volunteer confirmed in
 /// the trust dialog; without it only an already pinned key is accepted (updates).
 #[tauri::command(async)]
 pub fn kit_import(
     state: State<'_, AppState>,
     path: String,
-    key_id: Option<String>,
+    fingerprint: Option<String>,
 ) -> Result<ImportReport, IpcError> {
-    let trust = match key_id {
-        Some(key_id) => confirmed(&key_id)?,
+    let trust = match fingerprint {
+        Some(fingerprint) => confirmed(&fingerprint)?,
         None => Trust::KnownOnly,
     };
     Ok(kit::import_path(
@@ -54,14 +57,14 @@ pub fn kit_import(
 }
 
 /// Subscribes to a kit served over HTTPS, from a URL or a `relais://subscribe` link
-/// (whose key is pinned). `key` is an organizer key pasted by the volunteer, `key_id` a
-/// fingerprint confirmed in the trust dialog.
+/// (whose key is pinned). `key` is an organizer key pasted by the volunteer,
+/// `fingerprint` one confirmed in the trust dialog.
 #[tauri::command]
 pub async fn kit_subscribe<R: Runtime>(
     app: AppHandle<R>,
     url: String,
     key: Option<String>,
-    key_id: Option<String>,
+    fingerprint: Option<String>,
 ) -> Result<SyncReport, IpcError> {
     let (url, link_key) = if url.trim_start().starts_with("relais://") {
         let link = SubscribeLink::parse(&url)?;
@@ -69,10 +72,10 @@ pub async fn kit_subscribe<R: Runtime>(
     } else {
         (url, None)
     };
-    let trust = match (link_key, key, key_id) {
+    let trust = match (link_key, key, fingerprint) {
         (Some(pinned), _, _) => Trust::Pinned(pinned),
         (None, Some(key), _) => Trust::Pinned(PublicKey::parse(&key)?),
-        (None, None, Some(key_id)) => confirmed(&key_id)?,
+        (None, None, Some(fingerprint)) => confirmed(&fingerprint)?,
         (None, None, None) => Trust::KnownOnly,
     };
     let state = app.state::<AppState>();

@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use crate::kit::signature::KeyId;
+use crate::kit::signature::Fingerprint;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -49,13 +49,11 @@ pub enum Error {
         expected: String,
         found: String,
     },
-    #[error("the kit at {url} is signed by key {key_id}, and no key was given to check it. Use the organizer's subscribe link, or pass the organizer's public key (--trust KEY).")]
-    KeyNeeded { url: String, key_id: KeyId },
-    #[error("the kit at {url} was subscribed with organizer key {pinned}; key {offered} was given now. Relais never moves a kit to another key; remove the kit first if the organizer really changed keys.")]
+    #[error("the kit at {url} was subscribed with the organizer key whose fingerprint is {pinned}; another key ({offered}) was given now. Relais never moves a kit to another key; remove the kit first if the organizer really changed keys.")]
     KeyChanged {
         url: String,
-        pinned: KeyId,
-        offered: KeyId,
+        pinned: Fingerprint,
+        offered: Fingerprint,
     },
     #[error(
         "kit `{kit_id}` has no web address to update from; it was imported from a file or folder."

@@ -368,11 +368,11 @@ fn refuse_other_key(
     let (Trust::Pinned(given), Some(pinned)) = (trust, pinned_key(store, kit_id)?) else {
         return Ok(());
     };
-    if given.key_id() != pinned.key_id() {
+    if *given != pinned {
         return Err(Error::KeyChanged {
             url: base.as_str().to_owned(),
-            pinned: pinned.key_id(),
-            offered: given.key_id(),
+            pinned: pinned.fingerprint(),
+            offered: given.fingerprint(),
         });
     }
     Ok(())

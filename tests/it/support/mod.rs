@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use relais::render::{Picture, Typesetter};
 
+pub mod organizer;
+
 /// Raw RGBA pixels pulled out of a decoded picture, so tests can compare images without
 /// naming the image crate's types.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -313,4 +315,27 @@ pub fn inter_bold() -> Vec<u8> {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/render/fonts/Inter-Bold.otf"),
     )
     .expect("the bundled Inter Bold is in the repository")
+}
+
+/// A baseline JPEG whose scan is cut by garbage a quarter of the way in: the lenient
+/// decoder draws the top quarter and paints the rest grey without a word.
+pub fn corrupt_jpeg(width: u16, height: u16) -> Vec<u8> {
+    let rgb: Vec<u8> = (0..u32::from(width) * u32::from(height))
+        .flat_map(|i| [(i % 251) as u8, (i * 7 % 253) as u8, (i * 13 % 255) as u8])
+        .collect();
+    let mut jpeg = Vec::new();
+    jpeg_encoder::Encoder::new(&mut jpeg, 90)
+        .encode(&rgb, width, height, jpeg_encoder::ColorType::Rgb)
+        .unwrap();
+    let sos = jpeg
+        .windows(2)
+        .position(|pair| pair == [0xFF, 0xDA])
+        .expect("a start-of-scan marker");
+    let header = usize::from(u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]));
+    let scan = sos + 2 + header;
+    let at = scan + (jpeg.len() - 2 - scan) / 4;
+    for (offset, byte) in jpeg[at..at + 32].iter_mut().enumerate() {
+        *byte = if offset % 2 == 0 { 0xFF } else { (offset as u8).wrapping_mul(37) };
+    }
+    jpeg
 }
