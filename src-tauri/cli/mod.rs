@@ -89,7 +89,10 @@ impl Cli {
 pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     // Only commands that keep state log into the data folder; the others (render, the
     // organizer tools) leave no trace there.
-    let data_dir = command.uses_data_folder().then(|| cli.data_dir().ok()).flatten();
+    let data_dir = command
+        .uses_data_folder()
+        .then(|| cli.data_dir().ok())
+        .flatten();
     let _log = crate::logging::for_command(data_dir.as_deref());
     let result = match command {
         Command::Render(args) => render::run(args),

@@ -42,10 +42,7 @@ pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(),
         })) => {
             // The same guidance as for a file: what to check, and how to say it was.
             return Err(Error::TrustNeeded {
-                command: format!(
-                    "relais kit import {url} --trust {}",
-                    fingerprint.compact()
-                ),
+                command: format!("relais kit import {url} --trust {}", fingerprint.compact()),
                 publisher,
                 kit,
                 version,

@@ -8,7 +8,7 @@ pub struct IpcError {
     pub message: String,
     /// With `needs_trust`: what the trust dialog shows before the volunteer confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub inspection: Option<TrustRequest>,
+    pub inspection: Option<Box<TrustRequest>>,
 }
 
 /// A kit seen for the first time over HTTPS, its signature checked with the key its
@@ -44,12 +44,12 @@ impl From<crate::kit::remote::Error> for IpcError {
             }) => {
                 let message = format!("kit `{kit}` is not trusted yet");
                 Self {
-                    inspection: Some(TrustRequest {
+                    inspection: Some(Box::new(TrustRequest {
                         kit_id: kit,
                         version,
                         publisher,
                         fingerprint,
-                    }),
+                    })),
                     ..Self::new("needs_trust", message)
                 }
             }

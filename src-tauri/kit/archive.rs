@@ -194,10 +194,13 @@ impl Archive {
                 .ok_or_else(|| Error::FileMissing {
                     file: file.file.to_owned(),
                 })?;
-            let entry = self.zip.by_index_raw(index).map_err(|error| Error::Archive {
-                path: self.path.clone(),
-                detail: error.to_string(),
-            })?;
+            let entry = self
+                .zip
+                .by_index_raw(index)
+                .map_err(|error| Error::Archive {
+                    path: self.path.clone(),
+                    detail: error.to_string(),
+                })?;
             if file.size > limits.max_file_bytes {
                 return Err(Error::ArchiveTooLarge {
                     path: self.path.clone(),

@@ -132,9 +132,7 @@ pub(crate) fn pixels<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, 
 }
 
 /// The format number, read before anything else.
-pub(crate) fn format<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<u32>, D::Error> {
+pub(crate) fn format<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<u32>, D::Error> {
     deserializer
         .deserialize_any(Whole {
             min: 0,

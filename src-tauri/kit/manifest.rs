@@ -248,7 +248,10 @@ impl Manifest {
             return Err(field("id".into(), ID_RULE));
         }
         if self.version == 0 {
-            return Err(field("version".into(), "must be a whole number of 1 or more"));
+            return Err(field(
+                "version".into(),
+                "must be a whole number of 1 or more",
+            ));
         }
         super::text_rules::check_title(&self.title)?;
         if self.publisher.trim().is_empty() {

@@ -117,8 +117,8 @@ pub fn authenticate(
     };
     match signature.verify(&key, manifest_bytes, manifest) {
         Ok(()) => Ok(key),
-        Err(error) => Err(signed_by_another(&key, embedded.as_ref(), signature, manifest_bytes)
-            .map_or_else(
+        Err(error) => Err(
+            signed_by_another(&key, embedded.as_ref(), signature, manifest_bytes).map_or_else(
                 || Error::from(error),
                 |offered| {
                     if was_pinned {
@@ -135,7 +135,8 @@ pub fn authenticate(
                         }
                     }
                 },
-            )),
+            ),
+        ),
     }
 }
 

@@ -514,8 +514,13 @@ fn cases() -> Vec<Case> {
                 "a listed file over the per-file limit",
                 |b| {
                     let dir = b.copy("over-limit");
-                    let big = support::png(400, 400, |x, y| [(x * 7 + y * 13) as u8, (x ^ y) as u8, 3, 255]);
-                    assert!(big.len() > 256 * 1024, "the poster must exceed the small limit");
+                    let big = support::png(400, 400, |x, y| {
+                        [(x * 7 + y * 13) as u8, (x ^ y) as u8, 3, 255]
+                    });
+                    assert!(
+                        big.len() > 256 * 1024,
+                        "the poster must exceed the small limit"
+                    );
                     swap_asset(&dir, &b.signer, 0, &big, (400, 400));
                     let out = b.path("over-limit.relais");
                     zip_folder(&dir, &out, |_| {});
@@ -823,14 +828,20 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "a missing title names it",
-            |b| b.edited("no-title", |m| {
-                m["assets"][0].as_object_mut().unwrap().remove("title");
-            }),
+            |b| {
+                b.edited("no-title", |m| {
+                    m["assets"][0].as_object_mut().unwrap().remove("title");
+                })
+            },
             |e| matches!(e, Error::Field { field, problem } if field == "assets[0].title" && problem == "is missing"),
         ),
         case(
             "a backslash in a file path says so",
-            |b| b.edited("backslash", |m| m["assets"][0]["file"] = "img\\poster.png".into()),
+            |b| {
+                b.edited("backslash", |m| {
+                    m["assets"][0]["file"] = "img\\poster.png".into()
+                })
+            },
             |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("backslash")),
         ),
         case(
@@ -840,7 +851,11 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "a leading slash in a file path says so",
-            |b| b.edited("leading-slash", |m| m["assets"][0]["file"] = "/poster.png".into()),
+            |b| {
+                b.edited("leading-slash", |m| {
+                    m["assets"][0]["file"] = "/poster.png".into()
+                })
+            },
             |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("starts with `/`")),
         ),
         Case {

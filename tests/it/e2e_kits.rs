@@ -7,7 +7,7 @@ use fantoccini::Locator;
 use serde_json::json;
 
 use super::e2e::Session;
-use crate::support::organizer::{build_kit, KitSpec, Keys};
+use crate::support::organizer::{build_kit, Keys, KitSpec};
 
 const KIT_ID: &str = "legislatives-ete";
 
@@ -122,7 +122,10 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
             let shown = session.text("#trust-fingerprint").await?;
             let open = session
                 .client
-                .execute("return document.getElementById('trust-dialog').open", vec![])
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
                 .await
                 .ok()?;
             (open == json!(true) && !shown.is_empty() && shown != fingerprint).then_some(shown)
@@ -147,7 +150,10 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         .until("the dialog to close", || async {
             let open = session
                 .client
-                .execute("return document.getElementById('trust-dialog').open", vec![])
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
                 .await
                 .ok()?;
             (open == json!(false)).then_some(())

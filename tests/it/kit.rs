@@ -555,7 +555,10 @@ fn a_first_import_confirmed_by_fingerprint_pins_the_key_and_updates_need_no_conf
         &Limits::default(),
     )
     .expect("a kit whose embedded key has the confirmed fingerprint should import");
-    assert_eq!(report.fingerprint, fingerprint, "the report should name the key");
+    assert_eq!(
+        report.fingerprint, fingerprint,
+        "the report should name the key"
+    );
     assert_eq!(
         kit::list_kits(&setup.store).unwrap()[0].fingerprint,
         Some(fingerprint),

@@ -1025,7 +1025,11 @@ fn build_refuses_a_jpeg_with_corrupt_scan_data_naming_the_field_and_the_file() {
 fn the_command_line_error_comes_first_on_stderr_without_log_lines_or_colours() {
     let organizer = Organizer::new();
     let (secret, _) = organizer.keygen("keys");
-    std::fs::write(organizer.src().join("marque.ttf"), b"<html>not a font</html>").unwrap();
+    std::fs::write(
+        organizer.src().join("marque.ttf"),
+        b"<html>not a font</html>",
+    )
+    .unwrap();
     let toml = kit_toml(2).replacen(
         "\n[[assets]]",
         "\n[[fonts]]\nfile = \"marque.ttf\"\nfamily = \"Marque\"\n\n[[assets]]",
@@ -1048,5 +1052,8 @@ fn the_command_line_error_comes_first_on_stderr_without_log_lines_or_colours() {
         1,
         "one sentence, nothing else: {stderr:?}"
     );
-    assert!(stderr.contains("fonts[0].file"), "names the field: {stderr:?}");
+    assert!(
+        stderr.contains("fonts[0].file"),
+        "names the field: {stderr:?}"
+    );
 }

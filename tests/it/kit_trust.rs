@@ -8,7 +8,7 @@ use ct_codecs::{Base64, Decoder};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::support::organizer::{build_kit, KitSpec, Keys};
+use crate::support::organizer::{build_kit, Keys, KitSpec};
 use crate::support::{self, relais};
 
 /// A genuine organizer and a forger whose key carries the genuine key id.
@@ -41,7 +41,10 @@ impl Forgery {
     /// `relais kit import PATH [--trust VALUE]` in the volunteer's data folder.
     fn import(&self, kit: &Path, trust: Option<&str>) -> std::process::Output {
         let mut command = relais(&self.work.path().join("volunteer-home"));
-        command.arg("--data-dir").arg(self.data()).args(["kit", "import"]);
+        command
+            .arg("--data-dir")
+            .arg(self.data())
+            .args(["kit", "import"]);
         command.arg(kit);
         if let Some(trust) = trust {
             command.args(["--trust", trust]);
@@ -87,7 +90,10 @@ fn the_fingerprint_is_the_sha256_of_the_whole_public_key_grouped_by_four() {
     );
     let grouped = key.fingerprint().to_string();
     assert_eq!(grouped.split(' ').count(), 16, "16 groups: {grouped}");
-    assert!(grouped.split(' ').all(|group| group.len() == 4), "groups of four: {grouped}");
+    assert!(
+        grouped.split(' ').all(|group| group.len() == 4),
+        "groups of four: {grouped}"
+    );
 }
 
 #[test]
@@ -122,7 +128,10 @@ fn trusting_the_genuine_fingerprint_refuses_a_kit_signed_by_a_key_forged_with_it
         "the refusal shows the fingerprint the kit really carries: {stderr}"
     );
     assert!(
-        forgery.list_json().iter().all(|kit| kit["id"] != "legislatives-ete-officiel"),
+        forgery
+            .list_json()
+            .iter()
+            .all(|kit| kit["id"] != "legislatives-ete-officiel"),
         "nothing of the forged kit is in the library"
     );
 
@@ -137,7 +146,10 @@ fn a_first_import_without_trust_prints_the_fingerprint_of_the_key_that_really_si
     let forgery = Forgery::new();
     let forged_kit = forgery.kit(&forgery.forged, &forged_spec(), "forged.relais");
     let output = forgery.import(&forged_kit, None);
-    assert!(!output.status.success(), "an unknown kit needs a confirmation");
+    assert!(
+        !output.status.success(),
+        "an unknown kit needs a confirmation"
+    );
     let stderr = text(&output.stderr);
     let forged = forgery.forged.public.fingerprint();
     assert!(
@@ -157,8 +169,14 @@ fn two_kits_whose_keys_share_a_key_id_are_listed_with_different_fingerprints() {
     let forged_kit = forgery.kit(&forgery.forged, &forged_spec(), "forged.relais");
     let genuine = forgery.genuine.public.fingerprint();
     let forged = forgery.forged.public.fingerprint();
-    assert!(forgery.import(&genuine_kit, Some(&genuine.compact())).status.success());
-    assert!(forgery.import(&forged_kit, Some(&forged.compact())).status.success());
+    assert!(forgery
+        .import(&genuine_kit, Some(&genuine.compact()))
+        .status
+        .success());
+    assert!(forgery
+        .import(&forged_kit, Some(&forged.compact()))
+        .status
+        .success());
 
     let kits = forgery.list_json();
     let shown = |id: &str| {
@@ -168,6 +186,11 @@ fn two_kits_whose_keys_share_a_key_id_are_listed_with_different_fingerprints() {
             .unwrap_or_else(|| panic!("kit {id} with a fingerprint in {kits:?}"))
             .to_owned()
     };
+    assert_ne!(
+        shown("legislatives-ete"),
+        shown("legislatives-ete-officiel"),
+        "two keys sharing a key id must look different in the library"
+    );
     assert_eq!(shown("legislatives-ete"), genuine.to_string());
     assert_eq!(shown("legislatives-ete-officiel"), forged.to_string());
 
@@ -189,7 +212,10 @@ fn an_update_signed_by_a_forged_key_with_the_pinned_key_id_is_refused_as_signed_
     let forgery = Forgery::new();
     let genuine = forgery.genuine.public.fingerprint();
     let v3 = forgery.kit(&forgery.genuine, &KitSpec::default(), "v3.relais");
-    assert!(forgery.import(&v3, Some(&genuine.compact())).status.success());
+    assert!(forgery
+        .import(&v3, Some(&genuine.compact()))
+        .status
+        .success());
 
     let v4 = KitSpec {
         version: 4,
@@ -198,7 +224,10 @@ fn an_update_signed_by_a_forged_key_with_the_pinned_key_id_is_refused_as_signed_
     };
     let forged_update = forgery.kit(&forgery.forged, &v4, "v4-forged.relais");
     let output = forgery.import(&forged_update, None);
-    assert!(!output.status.success(), "the forged update must be refused");
+    assert!(
+        !output.status.success(),
+        "the forged update must be refused"
+    );
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains("signed by a different key"),
@@ -215,8 +244,14 @@ fn an_update_signed_by_a_forged_key_with_the_pinned_key_id_is_refused_as_signed_
     );
     let kits = forgery.list_json();
     assert_eq!(kits.len(), 2, "the demo kit and the genuine kit: {kits:?}");
-    let installed = kits.iter().find(|kit| kit["id"] == "legislatives-ete").unwrap();
-    assert_eq!(installed["version"], 3, "the genuine version stays installed");
+    let installed = kits
+        .iter()
+        .find(|kit| kit["id"] == "legislatives-ete")
+        .unwrap();
+    assert_eq!(
+        installed["version"], 3,
+        "the genuine version stays installed"
+    );
 }
 
 #[test]
@@ -225,7 +260,10 @@ fn a_bare_minisign_key_id_is_not_enough_to_trust_a_kit() {
     let kit = forgery.kit(&forgery.genuine, &KitSpec::default(), "genuine.relais");
     let key_id = forgery.genuine.public.key_id().to_string();
     let output = forgery.import(&kit, Some(&key_id));
-    assert!(!output.status.success(), "a key id must not be accepted as trust");
+    assert!(
+        !output.status.success(),
+        "a key id must not be accepted as trust"
+    );
     let stderr = text(&output.stderr);
     assert!(
         stderr.contains("key id") && stderr.contains("fingerprint"),
@@ -237,7 +275,15 @@ fn a_bare_minisign_key_id_is_not_enough_to_trust_a_kit() {
 fn the_fingerprint_is_accepted_as_shown_grouped_or_in_lowercase() {
     let forgery = Forgery::new();
     let kit = forgery.kit(&forgery.genuine, &KitSpec::default(), "genuine.relais");
-    let grouped = forgery.genuine.public.fingerprint().to_string().to_lowercase();
+    let grouped = forgery
+        .genuine
+        .public
+        .fingerprint()
+        .to_string()
+        .to_lowercase();
     let output = forgery.import(&kit, Some(&grouped));
-    assert!(output.status.success(), "grouped lowercase fingerprint: {output:?}");
+    assert!(
+        output.status.success(),
+        "grouped lowercase fingerprint: {output:?}"
+    );
 }

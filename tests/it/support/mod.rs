@@ -335,7 +335,11 @@ pub fn corrupt_jpeg(width: u16, height: u16) -> Vec<u8> {
     let scan = sos + 2 + header;
     let at = scan + (jpeg.len() - 2 - scan) / 4;
     for (offset, byte) in jpeg[at..at + 32].iter_mut().enumerate() {
-        *byte = if offset % 2 == 0 { 0xFF } else { (offset as u8).wrapping_mul(37) };
+        *byte = if offset % 2 == 0 {
+            0xFF
+        } else {
+            (offset as u8).wrapping_mul(37)
+        };
     }
     jpeg
 }

@@ -136,7 +136,12 @@ pub fn build_kit(work: &Path, keys: &Keys, spec: &KitSpec, out: &Path) -> PathBu
              [[assets]]\nid = \"{}\"\nkind = \"image\"\nfile = \"affiche.png\"\n\
              title = {{ fr = \"{}\", en = \"Summer of solidarity\" }}\n\
              tags = [\"été\"]\n",
-            spec.id, spec.publisher, spec.version, spec.title_fr, spec.asset_id, spec.asset_title_fr
+            spec.id,
+            spec.publisher,
+            spec.version,
+            spec.title_fr,
+            spec.asset_id,
+            spec.asset_title_fr
         ),
     )
     .expect("kit.toml");
