@@ -95,7 +95,9 @@ fn verify_and_import(folder: &Path, key: &PublicKey, data: &Path) -> Store {
     let manifest_bytes = std::fs::read(folder.join(MANIFEST_FILE)).expect("read kit.json");
     let manifest = Manifest::parse(&manifest_bytes).expect("parse kit.json");
     Signature::read(folder)
-        .and_then(|signature| signature.verify(key, &manifest_bytes, &manifest))
+        .and_then(|signature| {
+            signature.verify(key, &manifest_bytes, &manifest.id, manifest.version)
+        })
         .expect("the signature checks out");
     let mut store = Store::open(data).expect("open the data folder");
     kit::import_folder(

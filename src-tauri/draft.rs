@@ -2,10 +2,9 @@
 //! restart never loses a caption. The remix is stored as the JSON the editor sends, so
 //! fields added to layers later survive without a schema change.
 
-use rusqlite::{params, OptionalExtension};
 use serde::{Deserialize, Serialize};
 
-use crate::db::Store;
+use crate::db::{self, Store};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -43,67 +42,42 @@ pub fn save(store: &Store, draft: &Draft, now_unix: i64) -> Result<(), Error> {
         asset_id: draft.asset_id.clone(),
         source,
     };
-    store
-        .conn()
-        .execute(
-            "INSERT INTO draft (kit_id, asset_id, remix, alt_text, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5)
-             ON CONFLICT (kit_id, asset_id) DO UPDATE SET
-                remix = excluded.remix, alt_text = excluded.alt_text,
-                updated_at = excluded.updated_at",
-            params![
-                draft.kit_id,
-                draft.asset_id,
-                draft.remix.to_string(),
-                draft.alt_text,
-                now_unix
-            ],
-        )
-        .map_err(sql)?;
-    Ok(())
+    let row = db::drafts::DraftRow {
+        kit_id: draft.kit_id.clone(),
+        asset_id: draft.asset_id.clone(),
+        remix_json: draft.remix.to_string(),
+        alt_text: draft.alt_text.clone(),
+        updated_at: now_unix,
+    };
+    db::drafts::save(store.conn(), &row).map_err(sql)
 }
 
 /// The draft for one asset, if the volunteer started one.
 pub fn load(store: &Store, kit_id: &str, asset_id: &str) -> Result<Option<Draft>, Error> {
-    let row: Option<(String, Option<String>, i64)> = store
-        .conn()
-        .query_row(
-            "SELECT remix, alt_text, updated_at FROM draft WHERE kit_id = ?1 AND asset_id = ?2",
-            params![kit_id, asset_id],
-            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
-        )
-        .optional()
-        .map_err(|source| Error::Sql {
-            asset_id: asset_id.to_owned(),
-            source,
-        })?;
-    let Some((remix, alt_text, updated_at)) = row else {
+    let row = db::drafts::load(store.conn(), kit_id, asset_id).map_err(|source| Error::Sql {
+        asset_id: asset_id.to_owned(),
+        source,
+    })?;
+    let Some(row) = row else {
         return Ok(None);
     };
-    let remix = serde_json::from_str(&remix).map_err(|source| Error::Damaged {
+    let remix = serde_json::from_str(&row.remix_json).map_err(|source| Error::Damaged {
         asset_id: asset_id.to_owned(),
         source,
     })?;
     Ok(Some(Draft {
-        kit_id: kit_id.to_owned(),
-        asset_id: asset_id.to_owned(),
+        kit_id: row.kit_id,
+        asset_id: row.asset_id,
         remix,
-        alt_text,
-        updated_at,
+        alt_text: row.alt_text,
+        updated_at: row.updated_at,
     }))
 }
 
 /// Forgets the draft of one asset (after the volunteer starts over).
 pub fn discard(store: &Store, kit_id: &str, asset_id: &str) -> Result<(), Error> {
-    store
-        .conn()
-        .execute(
-            "DELETE FROM draft WHERE kit_id = ?1 AND asset_id = ?2",
-            params![kit_id, asset_id],
-        )
-        .map_err(|source| Error::Sql {
-            asset_id: asset_id.to_owned(),
-            source,
-        })?;
-    Ok(())
+    db::drafts::discard(store.conn(), kit_id, asset_id).map_err(|source| Error::Sql {
+        asset_id: asset_id.to_owned(),
+        source,
+    })
 }

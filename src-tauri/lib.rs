@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod clock;
+pub mod dates;
 pub mod db;
 pub mod draft;
 pub mod kit;

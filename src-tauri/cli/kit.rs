@@ -206,36 +206,7 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
         return Ok(());
     }
     let signed = format!("signed by the key with fingerprint {}", report.fingerprint);
-    write_import(&mut out, &report, &signed)?;
-    Ok(())
-}
-
-/// What an import did, as `relais kit import` and `relais kit update` print it: one line
-/// ending with `detail`, then each asset the organizer withdrew and why.
-pub(super) fn write_import(
-    out: &mut impl Write,
-    report: &kit::ImportReport,
-    detail: &str,
-) -> std::io::Result<()> {
-    let what = match report.outcome {
-        kit::ImportOutcome::Installed => "installed".to_owned(),
-        kit::ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
-        kit::ImportOutcome::Unchanged => "already installed, unchanged".to_owned(),
-    };
-    writeln!(
-        out,
-        "kit `{}` version {} {what}: {} assets, {detail}",
-        report.kit_id, report.version, report.assets
-    )?;
-    for retracted in &report.retracted {
-        writeln!(
-            out,
-            "withdrawn by the organizer: {} ({}): {}",
-            retracted.title.get("fr"),
-            retracted.asset_id,
-            retracted.reason.get("fr")
-        )?;
-    }
+    super::import_report::write_import(&mut out, &report, &signed)?;
     Ok(())
 }
 
@@ -396,8 +367,8 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
     Ok(())
 }
 
-fn kit_error(error: signature::Error) -> Error {
-    Error::Kit(kit::Error::from(error))
+fn kit_error(error: impl Into<kit::Error>) -> Error {
+    Error::Kit(error.into())
 }
 
 /// A new key's password: from the environment for scripts, else typed twice at the

@@ -1,5 +1,6 @@
 //! `relais <subcommand>`: the library, headless.
 
+mod import_report;
 mod kit;
 mod render;
 pub mod sync;

@@ -177,7 +177,7 @@ fn print_report(report: &SyncReport) -> Result<(), Error> {
                 report.files_fetched,
                 megabytes(report.bytes_fetched)
             );
-            super::kit::write_import(&mut out, import, &downloaded)?;
+            super::import_report::write_import(&mut out, import, &downloaded)?;
         }
     }
     Ok(())

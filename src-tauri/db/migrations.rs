@@ -64,6 +64,25 @@ const MIGRATIONS: &[&str] = &[
         last_checked INTEGER NOT NULL
     ) STRICT;
     CREATE INDEX kit_source_url ON kit_source (url);",
+    // 5: kit_font, the font blobs of each kit (read from the stored kit.json once here,
+    // written by imports from now on), and blob_reference, every blob something still
+    // needs: the blob collector's one question (see blob_refs.rs for how a new table
+    // joins it).
+    "CREATE TABLE kit_font (
+        kit_id TEXT NOT NULL REFERENCES kit(id) ON DELETE CASCADE,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (kit_id, sha256)
+    ) STRICT;
+    INSERT OR IGNORE INTO kit_font (kit_id, sha256)
+        SELECT k.id, json_extract(f.value, '$.sha256')
+        FROM kit k, json_each(k.manifest, '$.fonts') f
+        WHERE json_valid(k.manifest) AND json_extract(f.value, '$.sha256') IS NOT NULL;
+    CREATE INDEX kit_font_sha256 ON kit_font (sha256);
+    CREATE INDEX asset_thumb_sha256 ON asset (thumb_sha256);
+    CREATE VIEW blob_reference (sha256) AS
+        SELECT sha256 FROM asset
+        UNION ALL SELECT thumb_sha256 FROM asset
+        UNION ALL SELECT sha256 FROM kit_font;",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {
@@ -80,8 +99,21 @@ pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {
 }
 
 pub fn apply(conn: &Connection, root: &Path) -> Result<(), Error> {
-    let current = check_not_newer(conn, root)?;
-    for (index, sql) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    check_not_newer(conn, root)?;
+    migrate_to(conn, latest())
+}
+
+/// Runs the migrations up to schema `target` (no further), each in its own transaction.
+/// Public so a test can write a database exactly as an older Relais left it.
+pub fn migrate_to(conn: &Connection, target: u32) -> Result<(), Error> {
+    let current: u32 = conn.pragma_query_value(None, "user_version", |row| row.get(0))?;
+    let steps = (target as usize).min(MIGRATIONS.len());
+    for (index, sql) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(steps)
+        .skip(current as usize)
+    {
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", index as u32 + 1)?;

@@ -1,10 +1,20 @@
 //! The data folder: one SQLite database (WAL, forward-only migrations), the blob folder
 //! beside it, and a lock that keeps a second app instance from writing at the same time.
+//! Storage imports nothing above it: each table's queries live in one file here and
+//! speak in plain rows; the layers above parse what the rows hold.
 
+pub mod assets;
+pub mod blob_refs;
+pub mod blobs;
+pub mod drafts;
 mod error;
+pub mod kit_fonts;
+pub mod kit_keys;
+pub mod kit_sources;
+pub mod kits;
 mod migrations;
 
-pub use migrations::latest as latest_schema;
+pub use migrations::{latest as latest_schema, migrate_to};
 
 pub use error::Error;
 
@@ -13,7 +23,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::Connection;
 
-use crate::kit::BlobStore;
+pub use blobs::BlobStore;
 
 pub const DATABASE_FILE: &str = "relais.sqlite3";
 const LOCK_FILE: &str = "relais.lock";
@@ -41,7 +51,11 @@ impl Store {
         // Refuse a newer schema before touching anything, journal mode included.
         migrations::check_not_newer(&conn, root)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
-        conn.pragma_update(None, "synchronous", "NORMAL")?;
+        // FULL: with WAL and NORMAL a power cut can roll back the last commits, and the
+        // posting queue's `sending` mark must survive one.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        #[cfg(target_os = "macos")]
+        conn.pragma_update(None, "fullfsync", "ON")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations::apply(&conn, root)?;

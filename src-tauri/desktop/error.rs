@@ -65,6 +65,12 @@ impl From<crate::kit::subscribe::Error> for IpcError {
     }
 }
 
+impl From<crate::kit::key::Error> for IpcError {
+    fn from(error: crate::kit::key::Error) -> Self {
+        Self::new("invalid_input", error)
+    }
+}
+
 impl From<crate::kit::signature::Error> for IpcError {
     fn from(error: crate::kit::signature::Error) -> Self {
         Self::new("invalid_input", error)

@@ -6,16 +6,16 @@ use std::io::Write;
 use std::path::Path;
 
 use image::RgbaImage;
-use rusqlite::{params, OptionalExtension};
 use tiny_skia::{Color, FillRule, Paint, PathBuilder, Pixmap, Rect, Transform};
 
-use super::blob::sha256_hex;
 use super::manifest::{
-    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, FORMAT_MAJOR,
+    AssetEntry, AssetKind, CaptionZone, Localized, LocalizedList, Manifest, StyleSpec, ZoneRect,
+    FORMAT_MAJOR,
 };
 use super::signature::PublicKey;
 use super::source::SOURCE_FILE;
 use super::{import_path, Error, ImportReport, Trust, MANIFEST_FILE};
+use crate::db::blobs::sha256_hex;
 use crate::db::Store;
 use crate::render::{
     self, Align, Caption, Face, Frame, Limits, OutputFormat, Picture, Style, Typesetter, Zone,
@@ -42,15 +42,8 @@ pub fn ensure_installed(
     now_unix: i64,
     limits: &Limits,
 ) -> Result<Option<ImportReport>, Error> {
-    let installed: Option<i64> = store
-        .conn()
-        .query_row(
-            "SELECT version FROM kit WHERE id = ?1",
-            params![KIT_ID],
-            |row| row.get(0),
-        )
-        .optional()?;
-    if installed.is_some_and(|version| version as u64 >= VERSION) {
+    let installed = crate::db::kits::installed(store.conn(), KIT_ID)?;
+    if installed.is_some_and(|installed| installed.version >= VERSION) {
         return Ok(None);
     }
     let key = PublicKey::parse(PUBLIC_KEY)?;
@@ -327,8 +320,8 @@ fn entry(
             en: vec![poster.post.1.to_owned()],
         },
         zones: vec![CaptionZone {
-            zone: Zone::BOTTOM_BAND,
-            style: Style::default(),
+            zone: ZoneRect::BOTTOM_BAND,
+            style: StyleSpec::default(),
             style_id: None,
             max_lines: None,
             align: None,

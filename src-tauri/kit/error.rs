@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use super::signature::{Fingerprint, KeyId};
+use super::key::{Fingerprint, KeyId};
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -15,12 +15,6 @@ pub enum Error {
     },
     #[error("kit.json is larger than {max_bytes} bytes; this is not a kit manifest.")]
     ManifestTooLarge { max_bytes: u64 },
-    #[error("kit.json is not valid: {detail}. Ask the kit's organizer for a corrected kit.")]
-    ManifestInvalid { detail: String },
-    #[error("kit.json field `{field}`: {problem}. Ask the kit's organizer for a corrected kit.")]
-    Field { field: String, problem: String },
-    #[error("this kit uses format {found}, newer than this Relais understands ({supported}). Update Relais to open it.")]
-    FormatTooNew { found: u32, supported: u32 },
     #[error("kit file `{file}` is listed in kit.json but missing. The kit is incomplete; download it again.")]
     FileMissing { file: String },
     #[error("kit file `{file}` is a symbolic link. A kit holds its files themselves: a link could point anywhere on the disk. Replace the link with the file.")]
@@ -77,6 +71,12 @@ pub enum Error {
         version: u64,
         #[source]
         problem: Box<Error>,
+    },
+    #[error("the library's record of {what} `{key}` is damaged ({detail}). Remove that kit and import it again; if this keeps happening, the data folder's disk may be failing.")]
+    StoredDataDamaged {
+        what: String,
+        key: String,
+        detail: String,
     },
     #[error("no asset `{asset}` in kit `{kit}`. It may have been removed by a kit update.")]
     AssetNotFound { kit: String, asset: String },
@@ -152,6 +152,8 @@ pub enum Error {
     #[error("cannot draw the demo kit: {0}")]
     Demo(String),
     #[error(transparent)]
+    Manifest(#[from] super::manifest::Error),
+    #[error(transparent)]
     Store(#[from] crate::db::Error),
     #[error(transparent)]
     Signature(#[from] super::signature::Error),
@@ -162,5 +164,18 @@ pub enum Error {
 impl From<rusqlite::Error> for Error {
     fn from(error: rusqlite::Error) -> Self {
         Error::Store(crate::db::Error::Sql(error))
+    }
+}
+
+impl From<super::key::Error> for Error {
+    fn from(error: super::key::Error) -> Self {
+        Error::Signature(error.into())
+    }
+}
+
+impl Error {
+    /// A kit.json field refused by a check that needs the kit's files.
+    pub(crate) fn field(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Error::Manifest(super::manifest::Error::field(field, problem))
     }
 }

@@ -3,15 +3,14 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
-use super::blob::sha256_hex;
 use super::manifest::{AssetEntry, AssetKind, FontEntry, Localized, Manifest};
 use super::signature::{Fingerprint, Signature};
 use super::trust::{self, Trust};
 use super::{thumbnail, Error, MANIFEST_FILE};
-use crate::db::Store;
+use crate::db::blobs::sha256_hex;
+use crate::db::{self, Store};
 use crate::render::{self, Limits};
 
 /// kit.json is a list of files and texts; anything larger is not one.
@@ -158,50 +157,47 @@ pub fn import_folder(
 
     let previous = previous_files(store, &manifest.id)?;
     let retracted = newly_retracted(&manifest, &previous.asset_ids);
-    let manifest_json = String::from_utf8_lossy(&manifest_bytes).into_owned();
+    let row = db::kits::KitRow {
+        id: manifest.id.clone(),
+        title_json: serde_json::to_string(&manifest.title).map_err(encode)?,
+        publisher: manifest.publisher.clone(),
+        version: manifest.version,
+        manifest_sha256: manifest_sha,
+        manifest_json: String::from_utf8_lossy(&manifest_bytes).into_owned(),
+        installed_at: now_unix,
+        key_id,
+        valid_from: manifest.valid_from.clone(),
+        expires_at: manifest.expires_at.clone(),
+    };
+    let assets = checked
+        .iter()
+        .zip(&thumbs)
+        .enumerate()
+        .map(|(position, (item, thumb))| {
+            let entry = item.entry;
+            Ok(db::assets::AssetRow {
+                kit_id: manifest.id.clone(),
+                id: entry.id.clone(),
+                position: position as i64,
+                kind: entry.kind.as_str(),
+                sha256: entry.sha256.clone(),
+                thumb_sha256: thumb.clone(),
+                width: entry.width,
+                height: entry.height,
+                entry_json: serde_json::to_string(entry).map_err(encode)?,
+            })
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    let fonts: Vec<&str> = manifest
+        .fonts
+        .iter()
+        .map(|font| font.sha256.as_str())
+        .collect();
     let tx = store.conn_mut().transaction()?;
-    tx.execute(
-        "INSERT INTO kit (id, title, publisher, version, manifest_sha256, manifest, installed_at,
-                          key_id, valid_from, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (id) DO UPDATE SET title = excluded.title, publisher = excluded.publisher,
-           version = excluded.version, manifest_sha256 = excluded.manifest_sha256,
-           manifest = excluded.manifest, installed_at = excluded.installed_at,
-           key_id = excluded.key_id, valid_from = excluded.valid_from,
-           expires_at = excluded.expires_at",
-        params![
-            manifest.id,
-            serde_json::to_string(&manifest.title).unwrap_or_default(),
-            manifest.publisher,
-            manifest.version as i64,
-            manifest_sha,
-            manifest_json,
-            now_unix,
-            key_id,
-            manifest.valid_from,
-            manifest.expires_at,
-        ],
-    )?;
+    db::kits::upsert(&tx, &row)?;
     trust::pin(&tx, &manifest.id, &key, now_unix)?;
-    tx.execute("DELETE FROM asset WHERE kit_id = ?1", params![manifest.id])?;
-    for (position, (item, thumb)) in checked.iter().zip(&thumbs).enumerate() {
-        let entry = item.entry;
-        tx.execute(
-            "INSERT INTO asset (kit_id, id, position, kind, sha256, thumb_sha256, width, height, entry)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                manifest.id,
-                entry.id,
-                position as i64,
-                entry.kind.as_str(),
-                entry.sha256,
-                thumb,
-                entry.width,
-                entry.height,
-                serde_json::to_string(entry).unwrap_or_default()
-            ],
-        )?;
-    }
+    db::assets::replace(&tx, &manifest.id, &assets)?;
+    db::kit_fonts::replace(&tx, &manifest.id, &fonts)?;
     tx.commit()?;
     // Only after the switch: the previous version's files that nothing uses any more.
     super::library::collect_garbage(store, previous.blobs);
@@ -217,14 +213,17 @@ pub fn import_folder(
 
 /// The installed version of `kit_id` and the SHA-256 of its kit.json.
 fn installed(store: &Store, kit_id: &str) -> Result<Option<(u64, String)>, Error> {
-    Ok(store
-        .conn()
-        .query_row(
-            "SELECT version, manifest_sha256 FROM kit WHERE id = ?1",
-            params![kit_id],
-            |row| Ok((row.get::<_, i64>(0)? as u64, row.get(1)?)),
-        )
-        .optional()?)
+    Ok(db::kits::installed(store.conn(), kit_id)?
+        .map(|installed| (installed.version, installed.manifest_sha256)))
+}
+
+/// Serializing our own types cannot fail; if it ever did, nothing is written.
+fn encode(error: serde_json::Error) -> Error {
+    Error::StoredDataDamaged {
+        what: "new kit".to_owned(),
+        key: String::new(),
+        detail: error.to_string(),
+    }
 }
 
 fn damaged_copy(manifest: &Manifest, problem: Error) -> Error {
@@ -246,21 +245,10 @@ fn previous_files(store: &Store, kit_id: &str) -> Result<Previous, Error> {
         asset_ids: HashSet::new(),
         blobs: super::library::kit_font_blobs(store, kit_id)?,
     };
-    let mut statement = store
-        .conn()
-        .prepare("SELECT id, sha256, thumb_sha256 FROM asset WHERE kit_id = ?1")?;
-    let rows = statement.query_map(params![kit_id], |row| {
-        Ok((
-            row.get::<_, String>(0)?,
-            row.get::<_, String>(1)?,
-            row.get::<_, String>(2)?,
-        ))
-    })?;
-    for row in rows {
-        let (id, sha, thumb) = row?;
-        previous.asset_ids.insert(id);
-        previous.blobs.insert(sha);
-        previous.blobs.insert(thumb);
+    for files in db::assets::files_of_kit(store.conn(), kit_id)? {
+        previous.asset_ids.insert(files.id);
+        previous.blobs.insert(files.sha256);
+        previous.blobs.insert(files.thumb_sha256);
     }
     Ok(previous)
 }
@@ -379,12 +367,14 @@ pub(crate) fn read_listed(
 /// is a font the typesetter can draw with, so a volunteer never meets a broken one.
 pub(crate) fn check_font(folder: &Path, index: usize, font: &FontEntry) -> Result<(), Error> {
     let bytes = read_listed(folder, &font.file, font.size, &font.sha256)?;
-    render::check_font(&bytes, &font.file).map_err(|_| Error::Field {
-        field: format!("fonts[{index}].file"),
-        problem: format!(
-            "`{}` is not a TrueType or OpenType font Relais can draw with",
-            font.file
-        ),
+    render::check_font(&bytes, &font.file).map_err(|_| {
+        Error::field(
+            format!("fonts[{index}].file"),
+            format!(
+                "`{}` is not a TrueType or OpenType font Relais can draw with",
+                font.file
+            ),
+        )
     })
 }
 
@@ -396,14 +386,7 @@ fn check_asset<'a>(
 ) -> Result<Checked<'a>, Error> {
     let first_frame = check(folder, entry, limits)?;
     // Thumbnails are made once per asset content, whichever kit or version lists it.
-    let cached: Option<String> = store
-        .conn()
-        .query_row(
-            "SELECT thumb_sha256 FROM asset WHERE sha256 = ?1 LIMIT 1",
-            params![entry.sha256],
-            |row| row.get(0),
-        )
-        .optional()?;
+    let cached = db::assets::thumbnail_of(store.conn(), &entry.sha256)?;
     let thumbnail = match cached.filter(|sha| store.blobs().contains(sha)) {
         Some(sha) => Thumbnail::Cached(sha),
         None => Thumbnail::Fresh(
@@ -444,10 +427,10 @@ pub(crate) fn check(
     let (first_frame, frames) =
         render::verify_decodes(&bytes, &entry.file, limits).map_err(image_error)?;
     if entry.kind == AssetKind::Animation && frames < 2 {
-        return Err(Error::Field {
-            field: format!("assets.{}.kind", entry.id),
-            problem: "says animation but the file has a single frame".to_owned(),
-        });
+        return Err(Error::field(
+            format!("assets.{}.kind", entry.id),
+            "says animation but the file has a single frame",
+        ));
     }
     Ok(first_frame)
 }

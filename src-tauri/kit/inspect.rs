@@ -63,18 +63,9 @@ pub fn inspect(path: &Path, store: &Store, _limits: &Limits) -> Result<Inspectio
         (None, Some(pinned)) => pinned.clone(),
         (None, None) => return Err(Error::PublicKeyMissing),
     };
-    signature.verify(&key, &manifest_bytes, &manifest)?;
-    let installed_version: Option<i64> = {
-        use rusqlite::OptionalExtension;
-        store
-            .conn()
-            .query_row(
-                "SELECT version FROM kit WHERE id = ?1",
-                [&manifest.id],
-                |row| row.get(0),
-            )
-            .optional()?
-    };
+    signature.verify(&key, &manifest_bytes, &manifest.id, manifest.version)?;
+    let installed_version =
+        crate::db::kits::installed(store.conn(), &manifest.id)?.map(|installed| installed.version);
     let pinned = match pinned {
         None => PinState::New,
         Some(pinned) if pinned == key => PinState::Same,
@@ -92,7 +83,7 @@ pub fn inspect(path: &Path, store: &Store, _limits: &Limits) -> Result<Inspectio
         fingerprint: key.fingerprint(),
         public_key: key.to_base64(),
         pinned,
-        installed_version: installed_version.map(|version| version as u64),
+        installed_version,
         assets: shown.clone().count(),
         // Sizes are bounded by validation; saturate anyway rather than trust a sum.
         bytes: shown

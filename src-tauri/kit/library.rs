@@ -1,15 +1,14 @@
 //! Read side of the library: what the Library view and the CLI list.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
-use rusqlite::{params, OptionalExtension, Row};
 use serde::Serialize;
 
-use super::date::parse_rfc3339;
+use super::key::{Fingerprint, PublicKey};
 use super::manifest::{AssetEntry, Blackout, FontEntry, Localized, Manifest, NamedStyle};
-use super::signature::{Fingerprint, PublicKey};
 use super::Error;
-use crate::db::Store;
+use crate::dates::parse_rfc3339;
+use crate::db::{self, Store};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct KitSummary {
@@ -53,47 +52,32 @@ pub struct AssetSummary {
 }
 
 pub fn list_kits(store: &Store) -> Result<Vec<KitSummary>, Error> {
-    let mut statement = store.conn().prepare(
-        "SELECT k.id, k.title, k.publisher, k.version, k.installed_at,
-                (SELECT COUNT(*) FROM asset a WHERE a.kit_id = k.id),
-                (SELECT p.public_key FROM kit_key p WHERE p.kit_id = k.id),
-                s.url, s.last_checked, k.expires_at
-         FROM kit k LEFT JOIN kit_source s ON s.kit_id = k.id ORDER BY k.installed_at, k.id",
-    )?;
-    let kits = statement
-        .query_map([], |row| {
+    db::kits::list(store.conn())?
+        .into_iter()
+        .map(|kit| {
+            let fingerprint = kit
+                .public_key
+                .map(|key| {
+                    PublicKey::parse(&key)
+                        .map(|key| key.fingerprint())
+                        .map_err(|error| stored("pinned key", &kit.id, error))
+                })
+                .transpose()?;
             Ok(KitSummary {
-                id: row.get(0)?,
-                title: serde_json::from_str(&row.get::<_, String>(1)?).unwrap_or_default(),
-                publisher: row.get(2)?,
-                version: row.get::<_, i64>(3)? as u64,
-                installed_at: row.get(4)?,
-                assets: row.get::<_, i64>(5)? as u64,
-                fingerprint: row
-                    .get::<_, Option<String>>(6)?
-                    .map(|key| {
-                        PublicKey::parse(&key).map_err(|error| {
-                            rusqlite::Error::FromSqlConversionFailure(
-                                6,
-                                rusqlite::types::Type::Text,
-                                Box::new(error),
-                            )
-                        })
-                    })
-                    .transpose()?
-                    .map(|key| key.fingerprint()),
-                source_url: row.get(7)?,
-                last_checked: row.get(8)?,
-                expires_at: row.get(9)?,
+                title: parse_stored("kit title", &kit.id, &kit.title_json)?,
+                id: kit.id,
+                publisher: kit.publisher,
+                version: kit.version,
+                assets: kit.assets,
+                installed_at: kit.installed_at,
+                fingerprint,
+                source_url: kit.source_url,
+                last_checked: kit.last_checked,
+                expires_at: kit.expires_at,
             })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(kits)
+        })
+        .collect()
 }
-
-const ASSET_COLUMNS: &str =
-    "a.kit_id, k.title, a.thumb_sha256, a.entry, k.valid_from, k.expires_at,
-     k.manifest FROM asset a JOIN kit k ON k.id = a.kit_id";
 
 /// Only the part of a stored manifest the library rows need.
 #[derive(Clone, Default, serde::Deserialize)]
@@ -104,44 +88,61 @@ struct KitStyles {
     fonts: Vec<FontEntry>,
 }
 
-fn asset_from_row(
-    row: &Row<'_>,
-    now_unix: i64,
-    styles: &mut std::collections::HashMap<String, KitStyles>,
-) -> rusqlite::Result<Option<AssetSummary>> {
-    let entry: String = row.get(3)?;
-    // A row written by this code always parses; one that doesn't is skipped rather
-    // than hiding the whole library.
-    let Ok(entry) = serde_json::from_str::<AssetEntry>(&entry) else {
-        return Ok(None);
-    };
-    if entry.retracted.is_some() {
-        return Ok(None);
+/// Stored data that no longer parses: logged, and refused with a sentence rather than
+/// shown as empty. Rows are written by this code, so this is damage or a downgrade.
+pub(crate) fn stored(what: &str, key: &str, error: impl std::fmt::Display) -> Error {
+    tracing::error!(what, key, %error, "the library holds data that does not parse");
+    Error::StoredDataDamaged {
+        what: what.to_owned(),
+        key: key.to_owned(),
+        detail: error.to_string(),
     }
-    let kit_from: Option<String> = row.get(4)?;
-    let kit_until: Option<String> = row.get(5)?;
-    let availability = availability(
-        [kit_from.as_deref(), entry.valid_from.as_deref()],
-        [kit_until.as_deref(), entry.expires_at.as_deref()],
-        now_unix,
-    );
-    let kit_id: String = row.get(0)?;
-    // Parsed once per kit, not once per asset: a manifest can be large.
-    if !styles.contains_key(&kit_id) {
-        let manifest: String = row.get(6)?;
-        let parsed = serde_json::from_str::<KitStyles>(&manifest).unwrap_or_default();
-        styles.insert(kit_id.clone(), parsed);
+}
+
+pub(crate) fn parse_stored<T: serde::de::DeserializeOwned>(
+    what: &str,
+    key: &str,
+    json: &str,
+) -> Result<T, Error> {
+    serde_json::from_str(json).map_err(|error| stored(what, key, error))
+}
+
+/// Summaries for library rows; a kit's stored kit.json is parsed once, however many of
+/// its assets are listed. `now_unix` None: availability at the kit's install time.
+fn summaries(
+    rows: Vec<db::assets::LibraryRow>,
+    store: &Store,
+    now_unix: Option<i64>,
+) -> Result<Vec<AssetSummary>, Error> {
+    let mut kits: HashMap<String, KitStyles> = HashMap::new();
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let entry: AssetEntry = parse_stored("asset", &row.kit_id, &row.entry_json)?;
+        if entry.retracted.is_some() {
+            continue;
+        }
+        if !kits.contains_key(&row.kit_id) {
+            let json = db::kits::manifest(store.conn(), &row.kit_id)?.unwrap_or_default();
+            let styles: KitStyles = parse_stored("kit", &row.kit_id, &json)?;
+            kits.insert(row.kit_id.clone(), styles);
+        }
+        let kit = kits.get(&row.kit_id).cloned().unwrap_or_default();
+        let availability = availability(
+            [row.kit_valid_from.as_deref(), entry.valid_from.as_deref()],
+            [row.kit_expires_at.as_deref(), entry.expires_at.as_deref()],
+            now_unix.unwrap_or(row.kit_installed_at),
+        );
+        out.push(AssetSummary {
+            kit_title: parse_stored("kit title", &row.kit_id, &row.kit_title_json)?,
+            styles: kit.styles,
+            fonts: kit.fonts,
+            kit_id: row.kit_id,
+            thumb_sha256: row.thumb_sha256,
+            availability,
+            entry,
+        });
     }
-    let kit = styles.get(&kit_id).cloned().unwrap_or_default();
-    Ok(Some(AssetSummary {
-        styles: kit.styles,
-        fonts: kit.fonts,
-        kit_id,
-        kit_title: serde_json::from_str(&row.get::<_, String>(1)?).unwrap_or_default(),
-        thumb_sha256: row.get(2)?,
-        availability,
-        entry,
-    }))
+    Ok(out)
 }
 
 /// The kit's and the asset's windows both apply: the latest start and earliest end win.
@@ -175,15 +176,7 @@ fn availability(from: [Option<&str>; 2], until: [Option<&str>; 2], now_unix: i64
 /// Every asset the library shows (retracted ones never), with whether it may be used
 /// at `now_unix`.
 pub fn list_assets(store: &Store, now_unix: i64) -> Result<Vec<AssetSummary>, Error> {
-    let mut styles = std::collections::HashMap::new();
-    let mut statement = store.conn().prepare(&format!(
-        "SELECT {ASSET_COLUMNS} ORDER BY k.installed_at, a.kit_id, a.position"
-    ))?;
-    let assets = statement
-        .query_map([], |row| asset_from_row(row, now_unix, &mut styles))?
-        .filter_map(|row| row.transpose())
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(assets)
+    summaries(db::assets::library(store.conn())?, store, Some(now_unix))
 }
 
 /// One asset by id, with its availability at `now_unix`. Retracted assets are not
@@ -194,33 +187,30 @@ pub fn find_asset_at(
     asset_id: &str,
     now_unix: i64,
 ) -> Result<AssetSummary, Error> {
-    store
-        .conn()
-        .query_row(
-            &format!("SELECT {ASSET_COLUMNS} WHERE a.kit_id = ?1 AND a.id = ?2"),
-            params![kit_id, asset_id],
-            |row| asset_from_row(row, now_unix, &mut Default::default()),
-        )
-        .optional()?
-        .flatten()
-        .ok_or_else(|| Error::AssetNotFound {
-            kit: kit_id.to_owned(),
-            asset: asset_id.to_owned(),
-        })
+    find(store, kit_id, asset_id, Some(now_unix))
 }
 
 /// One asset by id for drawing a preview. Its `availability` is evaluated at the
 /// kit's install time, not now: export and posting must use [`find_asset_at`].
 pub fn find_asset(store: &Store, kit_id: &str, asset_id: &str) -> Result<AssetSummary, Error> {
-    let installed_at: Option<i64> = store
-        .conn()
-        .query_row(
-            "SELECT installed_at FROM kit WHERE id = ?1",
-            params![kit_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    find_asset_at(store, kit_id, asset_id, installed_at.unwrap_or_default())
+    find(store, kit_id, asset_id, None)
+}
+
+fn find(
+    store: &Store,
+    kit_id: &str,
+    asset_id: &str,
+    now_unix: Option<i64>,
+) -> Result<AssetSummary, Error> {
+    let rows = db::assets::find(store.conn(), kit_id, asset_id)?
+        .into_iter()
+        .collect();
+    summaries(rows, store, now_unix)?
+        .pop()
+        .ok_or_else(|| Error::AssetNotFound {
+            kit: kit_id.to_owned(),
+            asset: asset_id.to_owned(),
+        })
 }
 
 /// The file bytes of an installed asset, from the blob store.
@@ -273,27 +263,18 @@ pub fn blackouts(store: &Store, kit_id: &str) -> Result<Vec<Blackout>, Error> {
 }
 
 /// Removes a kit, its assets and its pinned key (the volunteer chose to forget it), then
-/// the blobs no other kit uses.
+/// the blobs nothing else uses.
 pub fn remove_kit(store: &mut Store, kit_id: &str) -> Result<(), Error> {
     let mut blobs = kit_font_blobs(store, kit_id)?;
-    {
-        let mut statement = store
-            .conn()
-            .prepare("SELECT sha256, thumb_sha256 FROM asset WHERE kit_id = ?1")?;
-        let rows = statement.query_map(params![kit_id], |row| {
-            Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?))
-        })?;
-        for row in rows {
-            let (sha, thumb) = row?;
-            blobs.insert(sha);
-            blobs.insert(thumb);
-        }
+    for files in db::assets::files_of_kit(store.conn(), kit_id)? {
+        blobs.insert(files.sha256);
+        blobs.insert(files.thumb_sha256);
     }
     let tx = store.conn_mut().transaction()?;
-    tx.execute("DELETE FROM asset WHERE kit_id = ?1", params![kit_id])?;
-    let removed = tx.execute("DELETE FROM kit WHERE id = ?1", params![kit_id])?;
-    tx.execute("DELETE FROM kit_key WHERE kit_id = ?1", params![kit_id])?;
-    if removed == 0 {
+    // Assets, fonts and source go with the kit row (foreign keys); the pin does not.
+    let removed = db::kits::delete(&tx, kit_id)?;
+    db::kit_keys::forget(&tx, kit_id)?;
+    if !removed {
         return Err(Error::KitNotFound {
             kit: kit_id.to_owned(),
         });
@@ -305,52 +286,25 @@ pub fn remove_kit(store: &mut Store, kit_id: &str) -> Result<(), Error> {
 }
 
 fn installed_manifest(store: &Store, kit_id: &str) -> Result<Option<Manifest>, Error> {
-    let text: Option<String> = store
-        .conn()
-        .query_row(
-            "SELECT manifest FROM kit WHERE id = ?1",
-            params![kit_id],
-            |row| row.get(0),
-        )
-        .optional()?;
     // Stored manifests were parsed on import; serde's lenient read keeps working when a
     // later Relais tightens validation.
-    Ok(text.and_then(|text| serde_json::from_str(&text).ok()))
+    db::kits::manifest(store.conn(), kit_id)?
+        .map(|json| parse_stored("kit", kit_id, &json))
+        .transpose()
 }
 
 /// The font blobs the installed version of `kit_id` lists.
 pub(crate) fn kit_font_blobs(store: &Store, kit_id: &str) -> Result<HashSet<String>, Error> {
-    Ok(installed_manifest(store, kit_id)?
-        .map(|manifest| manifest.fonts.into_iter().map(|font| font.sha256).collect())
-        .unwrap_or_default())
+    Ok(db::kit_fonts::of_kit(store.conn(), kit_id)?)
 }
 
-/// Deletes those of `candidates` that no row references any more. Only blobs a kit
-/// used are candidates, so files a sync is downloading right now are never touched.
-/// Best effort: a blob left behind wastes space, never correctness.
+/// Deletes those of `candidates` that nothing references any more (the
+/// `blob_reference` view: assets, thumbnails, kit fonts, and whatever table joins it).
+/// Only blobs a kit used are candidates, so files a sync is downloading right now are
+/// never touched. Best effort: a blob left behind wastes space, never correctness.
 pub(crate) fn collect_garbage(store: &Store, candidates: HashSet<String>) {
-    let referenced = |sha: &str| -> Result<bool, Error> {
-        let in_assets: bool = store.conn().query_row(
-            "SELECT EXISTS (SELECT 1 FROM asset WHERE sha256 = ?1 OR thumb_sha256 = ?1)",
-            params![sha],
-            |row| row.get(0),
-        )?;
-        if in_assets {
-            return Ok(true);
-        }
-        let mut statement = store.conn().prepare("SELECT id FROM kit")?;
-        let kits = statement
-            .query_map([], |row| row.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        for kit in kits {
-            if kit_font_blobs(store, &kit)?.contains(sha) {
-                return Ok(true);
-            }
-        }
-        Ok(false)
-    };
     for sha in candidates {
-        match referenced(&sha) {
+        match db::blob_refs::is_referenced(store.conn(), &sha) {
             Ok(false) => {
                 if let Some(path) = store.blobs().path(&sha) {
                     if let Err(error) = std::fs::remove_file(&path) {

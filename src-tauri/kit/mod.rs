@@ -3,43 +3,38 @@
 //! organizer's tools: keys and signatures, building a kit from its source, verifying it.
 
 pub mod archive;
-mod blob;
-mod date;
+
 pub mod demo;
 mod error;
 mod fonts;
 mod import;
 mod inspect;
-mod json;
+pub mod key;
 mod library;
-mod manifest;
+pub mod manifest;
 pub mod remote;
 pub mod signature;
 pub mod source;
 pub mod subscribe;
-mod text_rules;
 mod thumbnail;
 mod trust;
 mod verify;
 mod zones;
 
-pub use blob::BlobStore;
-pub use date::{format_rfc3339, parse_rfc3339};
+pub use crate::dates::{format_rfc3339, parse_rfc3339};
 pub use error::Error;
 pub use fonts::{read_fonts, use_kit_fonts};
 pub use import::{import_folder, import_path, ImportOutcome, ImportReport, RetractedAsset};
 pub use inspect::{inspect, Inspection};
+pub use key::{Fingerprint, KeyId, PublicKey};
 pub use library::{
     blackouts, find_asset, find_asset_at, list_assets, list_kits, load_first_frame, load_picture,
     read_asset, remove_kit, AssetSummary, Availability, KitSummary,
 };
+pub use manifest::Error as ManifestError;
 pub use manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, ListedFile, Localized, LocalizedList,
-    Manifest, NamedStyle, Retraction, FORMAT_MAJOR,
+    Manifest, NamedStyle, Retraction, FORMAT_MAJOR, MANIFEST_FILE,
 };
-pub use signature::{Fingerprint, KeyId, PublicKey};
 pub use trust::{authenticate, pinned_key, PinState, Trust};
 pub use verify::{verify_folder, Passed, Verified};
-
-/// The manifest's file name inside a kit folder.
-pub const MANIFEST_FILE: &str = "kit.json";

@@ -6,15 +6,14 @@
 //! `kit=<id> version=<n>`: without it a signature over an old kit.json could be
 //! presented again later, or one kit's signature passed off for another.
 
-use std::fmt;
 use std::fs::OpenOptions;
 use std::io::{Cursor, Write};
 use std::path::{Path, PathBuf};
 
 use ct_codecs::{Base64, Decoder};
-use serde::Serialize;
 
-use super::manifest::Manifest;
+use super::key::{read_bounded, MAX_KEY_BYTES};
+pub use super::key::{Fingerprint, FingerprintText, KeyId, PublicKey};
 
 /// The signature's file name inside a kit folder, next to kit.json.
 pub const SIGNATURE_FILE: &str = "kit.json.minisig";
@@ -24,8 +23,6 @@ pub const PUBLIC_KEY_FILE: &str = "relais-kit.pub";
 
 /// A signature file is four short lines; anything much larger is not one.
 pub(crate) const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
-/// Same bound for key files, which are two short lines.
-const MAX_KEY_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -50,8 +47,6 @@ pub enum Error {
     TrustedCommentMismatch { comment: String, expected: String },
     #[error("kit.json.minisig is well-formed (minisign key id {key_id}, which anyone can copy), but no public key was given to check it against, so the kit cannot be trusted yet. Pass the organizer's public key (--pubkey).")]
     KeyNeeded { key_id: KeyId },
-    #[error("this is not a minisign public key ({detail}). Give the base64 line or the contents of the organizer's .pub file.")]
-    PublicKeyMalformed { detail: String },
     #[error("{path}: this is not a minisign secret key ({detail}).")]
     SecretKeyMalformed { path: PathBuf, detail: String },
     #[error("{path}: cannot read the key ({source}).")]
@@ -60,6 +55,8 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    Key(#[from] super::key::Error),
     #[error("{path}: wrong password for this secret key, or the key file is damaged.")]
     WrongPassword { path: PathBuf },
     #[error("{path}: the secret key is password-protected. Set RELAIS_KEY_PASSWORD or run in a terminal to be asked for the password.")]
@@ -81,198 +78,6 @@ pub enum Error {
     },
     #[error("cannot make a key or a signature: {detail}")]
     Crypto { detail: String },
-}
-
-/// A minisign key id: 8 bytes that name a key pair, shown as 16 hex digits exactly as
-/// the `minisign` program shows them, so an organizer can compare the two.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct KeyId([u8; 8]);
-
-impl KeyId {
-    /// Reads the 16 hex digits `Display` writes (either case), as typed by a volunteer
-    /// confirming a fingerprint.
-    pub fn parse(text: &str) -> Option<Self> {
-        let text = text.trim();
-        if text.len() != 16 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return None;
-        }
-        u64::from_str_radix(text, 16)
-            .ok()
-            .map(|value| Self(value.to_le_bytes()))
-    }
-
-    fn from_slice(bytes: &[u8]) -> Self {
-        let mut id = [0u8; 8];
-        let len = bytes.len().min(8);
-        id[..len].copy_from_slice(&bytes[..len]);
-        Self(id)
-    }
-}
-
-impl fmt::Display for KeyId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // minisign prints the id as a little-endian number.
-        write!(f, "{:016X}", u64::from_le_bytes(self.0))
-    }
-}
-
-/// What identifies an organizer key to a person: the SHA-256 of the whole public key
-/// (the 42 bytes its base64 line decodes to: algorithm, key id and Ed25519 key), shown
-/// as 64 hex digits in groups of four. Unlike the [`KeyId`], which whoever makes a key
-/// chooses, it cannot be given to another key: matching it means finding a second
-/// preimage of SHA-256. Anyone can recompute it from the `.pub` file:
-/// `tail -n 1 relais-kit.pub | base64 -d | sha256sum`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Fingerprint([u8; 32]);
-
-/// What `Fingerprint::parse` could not accept.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FingerprintText {
-    /// 16 hex digits: a minisign key id, which proves nothing about the key.
-    KeyId(KeyId),
-    /// Neither a fingerprint nor a key id.
-    Other,
-}
-
-impl Fingerprint {
-    pub fn of(key: &PublicKey) -> Self {
-        use sha2::{Digest, Sha256};
-        Self(Sha256::digest(key.key.to_bytes()).into())
-    }
-
-    /// Reads the 64 hex digits `Display` writes, in either case, with or without the
-    /// spaces, colons or dashes people add when copying one, and an optional
-    /// `SHA256:` prefix. A key id is told apart so the caller can say why it is not
-    /// enough.
-    pub fn parse(text: &str) -> Result<Self, FingerprintText> {
-        let text = text.trim();
-        let text = text
-            .get(..7)
-            .filter(|prefix| prefix.eq_ignore_ascii_case("sha256:"))
-            .map_or(text, |_| &text[7..]);
-        let digits: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | ':' | '-' | '\t'))
-            .collect();
-        if let Some(key_id) = KeyId::parse(&digits) {
-            return Err(FingerprintText::KeyId(key_id));
-        }
-        let mut bytes = [0u8; 32];
-        hex::decode_to_slice(&digits, &mut bytes).map_err(|_| FingerprintText::Other)?;
-        Ok(Self(bytes))
-    }
-
-    /// The 64 digits without spaces, for a command line a person copies.
-    pub fn compact(&self) -> String {
-        hex::encode_upper(self.0)
-    }
-}
-
-impl fmt::Display for Fingerprint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let digits = self.compact();
-        for (index, group) in digits.as_bytes().chunks(4).enumerate() {
-            if index > 0 {
-                f.write_str(" ")?;
-            }
-            // Hex digits are ASCII.
-            f.write_str(std::str::from_utf8(group).unwrap_or_default())?;
-        }
-        Ok(())
-    }
-}
-
-impl Serialize for Fingerprint {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// An organizer's public key.
-#[derive(Debug, Clone)]
-pub struct PublicKey {
-    key: minisign::PublicKey,
-}
-
-/// Two keys are the same key when every byte is: algorithm, key id and Ed25519 key.
-impl PartialEq for PublicKey {
-    fn eq(&self, other: &Self) -> bool {
-        self.key.to_bytes() == other.key.to_bytes()
-    }
-}
-
-impl Eq for PublicKey {}
-
-impl PublicKey {
-    /// Accepts the bare base64 line or the whole `.pub` file (comment line + base64).
-    pub fn parse(text: &str) -> Result<Self, Error> {
-        let malformed = |error: minisign::PError| Error::PublicKeyMalformed {
-            detail: error.to_string(),
-        };
-        let text = text.trim();
-        let key = if text.starts_with("untrusted comment:") {
-            let line = text
-                .lines()
-                .nth(1)
-                .ok_or_else(|| Error::PublicKeyMalformed {
-                    detail: "the key line after the comment is missing".to_owned(),
-                })?;
-            minisign::PublicKey::from_base64(line.trim()).map_err(malformed)?
-        } else {
-            minisign::PublicKey::from_base64(text).map_err(malformed)?
-        };
-        Ok(Self { key })
-    }
-
-    /// Reads a `.pub` file, or takes `value` itself as the key when it is not a file:
-    /// the command line accepts either.
-    pub fn from_file_or_text(value: &str) -> Result<Self, Error> {
-        let path = Path::new(value);
-        if path.is_file() {
-            let text = read_bounded(path, MAX_KEY_BYTES).map_err(|source| Error::KeyRead {
-                path: path.to_path_buf(),
-                source,
-            })?;
-            Self::parse(&text)
-        } else {
-            Self::parse(value).map_err(|error| {
-                // A mistyped path would otherwise be reported as a malformed key. Every
-                // minisign public key line starts with "RW" (the Ed25519 tag).
-                let looks_like_key = value.trim_start().starts_with("RW")
-                    || value.trim_start().starts_with("untrusted comment:");
-                if !looks_like_key && !path.exists() {
-                    Error::KeyRead {
-                        path: path.to_path_buf(),
-                        source: std::io::Error::from(std::io::ErrorKind::NotFound),
-                    }
-                } else {
-                    error
-                }
-            })
-        }
-    }
-
-    pub fn key_id(&self) -> KeyId {
-        KeyId::from_slice(self.key.keynum())
-    }
-
-    pub fn fingerprint(&self) -> Fingerprint {
-        Fingerprint::of(self)
-    }
-
-    /// The base64 line that `minisign -P` takes.
-    pub fn to_base64(&self) -> String {
-        self.key.to_base64()
-    }
-
-    /// The `.pub` file contents, as `minisign -G` writes them.
-    pub fn to_file_text(&self) -> String {
-        format!(
-            "untrusted comment: minisign public key {}\n{}\n",
-            self.key_id(),
-            self.to_base64()
-        )
-    }
 }
 
 /// A secret key file as read from disk, not yet unlocked.
@@ -351,7 +156,7 @@ impl SecretKeyFile {
         let public = minisign::PublicKey::from_secret_key(&key).map_err(crypto)?;
         Ok(SecretKey {
             key,
-            public: PublicKey { key: public },
+            public: PublicKey::from_minisign(public),
         })
     }
 }
@@ -401,7 +206,7 @@ pub fn generate_key_pair(dir: &Path, password: Option<&str>) -> Result<KeyPair, 
         "relais kit secret key (not password-protected)"
     };
     let secret_text = pair.sk.to_box(Some(comment)).map_err(crypto)?.into_string();
-    let public = PublicKey { key: pair.pk };
+    let public = PublicKey::from_minisign(pair.pk);
     write_new(&secret_path, secret_text.as_bytes(), true)?;
     if let Err(error) = write_new(&public_path, public.to_file_text().as_bytes(), false) {
         // A secret key without its public half is useless and would block the next try.
@@ -496,12 +301,13 @@ impl Signature {
     }
 
     /// Checks that `key` signed exactly `manifest_bytes`, and that the trusted comment
-    /// names this manifest's kit id and version.
+    /// names kit `kit_id` at `version` (read from those bytes by the caller).
     pub fn verify(
         &self,
         key: &PublicKey,
         manifest_bytes: &[u8],
-        manifest: &Manifest,
+        kit_id: &str,
+        version: u64,
     ) -> Result<(), Error> {
         // The key id is a hint chosen by whoever made the key: a mismatch proves another
         // key signed, a match proves nothing until the signature checks.
@@ -516,10 +322,10 @@ impl Signature {
             });
         }
         let comment = self.trusted_comment();
-        if !comment_names(&comment, &manifest.id, manifest.version) {
+        if !comment_names(&comment, kit_id, version) {
             return Err(Error::TrustedCommentMismatch {
                 comment,
-                expected: trusted_comment(&manifest.id, manifest.version),
+                expected: trusted_comment(kit_id, version),
             });
         }
         Ok(())
@@ -532,7 +338,7 @@ impl Signature {
     pub(crate) fn checks_with(&self, key: &PublicKey, manifest_bytes: &[u8]) -> bool {
         self.key_id() == key.key_id()
             && minisign::verify(
-                &key.key,
+                key.minisign(),
                 &self.signature,
                 Cursor::new(manifest_bytes),
                 true,
@@ -543,16 +349,17 @@ impl Signature {
     }
 }
 
-/// Signs `manifest_bytes` (the exact kit.json bytes) with the trusted comment for this
-/// manifest.
+/// Signs `manifest_bytes` (the exact kit.json bytes) with the trusted comment naming
+/// kit `kit_id` at `version`.
 pub fn sign(
     key: &SecretKey,
     manifest_bytes: &[u8],
-    manifest: &Manifest,
+    kit_id: &str,
+    version: u64,
 ) -> Result<Signature, Error> {
-    let comment = trusted_comment(&manifest.id, manifest.version);
+    let comment = trusted_comment(kit_id, version);
     let signature = minisign::sign(
-        Some(&key.public.key),
+        Some(key.public.minisign()),
         &key.key,
         Cursor::new(manifest_bytes),
         Some(&comment),
@@ -583,20 +390,6 @@ fn crypto(error: minisign::PError) -> Error {
     Error::Crypto {
         detail: error.to_string(),
     }
-}
-
-fn read_bounded(path: &Path, max_bytes: u64) -> std::io::Result<String> {
-    use std::io::Read;
-    let file = std::fs::File::open(path)?;
-    let mut text = String::new();
-    file.take(max_bytes + 1).read_to_string(&mut text)?;
-    if text.len() as u64 > max_bytes {
-        return Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidData,
-            format!("larger than {max_bytes} bytes"),
-        ));
-    }
-    Ok(text)
 }
 
 #[cfg(test)]

@@ -10,13 +10,13 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::blob::sha256_hex;
 use super::manifest::{
     AssetEntry, AssetKind, Blackout, CaptionZone, FontEntry, Localized, LocalizedList, Manifest,
     NamedStyle, Retraction, FORMAT_MAJOR,
 };
 use super::signature::{self, Fingerprint, SecretKey, SIGNATURE_FILE};
 use super::MANIFEST_FILE;
+use crate::db::blobs::sha256_hex;
 use crate::render::{self, Limits};
 
 /// The source description's file name inside a kit source folder.
@@ -75,7 +75,7 @@ struct KitSource {
     id: String,
     title: Text,
     publisher: String,
-    #[serde(deserialize_with = "super::json::counted")]
+    #[serde(deserialize_with = "super::manifest::counted")]
     version: u64,
     published: Option<String>,
     valid_from: Option<String>,
@@ -197,7 +197,7 @@ pub fn build(
         version: source.version,
         published: source
             .published
-            .unwrap_or_else(|| super::date::format_rfc3339(now_unix)),
+            .unwrap_or_else(|| crate::dates::format_rfc3339(now_unix)),
         public_key: key.public_key().to_base64(),
         valid_from: source.valid_from,
         expires_at: source.expires_at,
@@ -270,12 +270,17 @@ pub fn build(
 
     let mut manifest_bytes = serde_json::to_vec_pretty(&manifest).map_err(self_check)?;
     manifest_bytes.push(b'\n');
-    let signature = signature::sign(key, &manifest_bytes, &manifest)?;
+    let signature = signature::sign(key, &manifest_bytes, &manifest.id, manifest.version)?;
     // Parse what we are about to publish and check it with the public key, so a
     // signing bug shows up here rather than on every volunteer's machine.
     let reparsed = Manifest::parse(&manifest_bytes).map_err(self_check)?;
     signature::Signature::parse(&signature.to_file_text())?
-        .verify(key.public_key(), &manifest_bytes, &reparsed)
+        .verify(
+            key.public_key(),
+            &manifest_bytes,
+            &reparsed.id,
+            reparsed.version,
+        )
         .map_err(self_check)?;
     write(&staging.path().join(MANIFEST_FILE), &manifest_bytes)?;
     write(
@@ -360,7 +365,7 @@ fn read_source(source_dir: &Path) -> Result<KitSource, Error> {
 /// The checks on what the organizer typed, before any file is read.
 fn check_written_fields(manifest: &Manifest) -> Result<(), Error> {
     manifest.validate().map_err(|error| match error {
-        super::Error::Field { field, problem } => Error::Field { field, problem },
+        super::manifest::Error::Field { field, problem } => Error::Field { field, problem },
         other => Error::SourceInvalid {
             path: PathBuf::from(SOURCE_FILE),
             detail: other.to_string(),

@@ -3,8 +3,8 @@
 
 use percent_encoding::percent_decode_str;
 
+use super::key::PublicKey;
 use super::remote::{self, KitUrl};
-use super::signature::{self, PublicKey};
 
 /// Longer than any real link; bounds the work on whatever the OS hands over.
 const MAX_LINK_CHARS: usize = 8 * 1024;
@@ -25,7 +25,7 @@ pub enum Error {
     #[error("the subscribe link's address: {0}")]
     Url(#[source] remote::Error),
     #[error("the subscribe link's organizer key: {0}")]
-    Key(#[source] signature::Error),
+    Key(#[source] crate::kit::key::Error),
 }
 
 /// A parsed subscribe link. `key`, when present, is pinned for the kit.

@@ -2,13 +2,12 @@
 //! (trust on first use, or a key from a subscribe link), and a kit signed by any other
 //! key is refused from then on.
 
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::manifest::Manifest;
 use super::signature::{Fingerprint, PublicKey, Signature};
 use super::Error;
-use crate::db::Store;
+use crate::db::{self, Store};
 
 /// What the volunteer (or the caller) vouches for on this import.
 #[derive(Debug, Clone)]
@@ -34,15 +33,11 @@ pub enum PinState {
 
 /// The key pinned for `kit_id`, if any.
 pub fn pinned_key(store: &Store, kit_id: &str) -> Result<Option<PublicKey>, Error> {
-    let text: Option<String> = store
-        .conn()
-        .query_row(
-            "SELECT public_key FROM kit_key WHERE kit_id = ?1",
-            params![kit_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    text.map(|text| PublicKey::parse(&text).map_err(Error::from))
+    db::kit_keys::pinned(store.conn(), kit_id)?
+        .map(|text| {
+            PublicKey::parse(&text)
+                .map_err(|error| super::library::stored("pinned key", kit_id, error))
+        })
         .transpose()
 }
 
@@ -53,10 +48,7 @@ pub fn embedded_key(manifest: &Manifest) -> Result<Option<PublicKey>, Error> {
     }
     PublicKey::parse(&manifest.public_key)
         .map(Some)
-        .map_err(|_| Error::Field {
-            field: "public_key".to_owned(),
-            problem: "not a minisign public key".to_owned(),
-        })
+        .map_err(|_| Error::field("public_key", "not a minisign public key"))
 }
 
 /// Decides which key must have signed this kit.json, then checks the signature with
@@ -105,7 +97,7 @@ pub fn authenticate(
                 let embedded = embedded.ok_or(Error::PublicKeyMissing)?;
                 // What the volunteer is asked to confirm must at least be what the
                 // kit's own key signed: check that before asking.
-                signature.verify(&embedded, manifest_bytes, manifest)?;
+                signature.verify(&embedded, manifest_bytes, &manifest.id, manifest.version)?;
                 return Err(Error::NotTrusted {
                     kit: manifest.id.clone(),
                     version: manifest.version,
@@ -115,7 +107,7 @@ pub fn authenticate(
             }
         },
     };
-    match signature.verify(&key, manifest_bytes, manifest) {
+    match signature.verify(&key, manifest_bytes, &manifest.id, manifest.version) {
         Ok(()) => Ok(key),
         Err(error) => Err(
             signed_by_another(&key, embedded.as_ref(), signature, manifest_bytes).map_or_else(
@@ -163,10 +155,12 @@ pub(crate) fn pin(
     key: &PublicKey,
     now_unix: i64,
 ) -> Result<(), Error> {
-    tx.execute(
-        "INSERT INTO kit_key (kit_id, public_key, key_id, pinned_at) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (kit_id) DO NOTHING",
-        params![kit_id, key.to_base64(), key.key_id().to_string(), now_unix],
+    db::kit_keys::pin(
+        tx,
+        kit_id,
+        &key.to_base64(),
+        &key.key_id().to_string(),
+        now_unix,
     )?;
     Ok(())
 }

@@ -52,7 +52,7 @@ pub fn verify_folder(
     let signature = Signature::read(folder)?;
     match key {
         Some(key) => {
-            signature.verify(key, &manifest_bytes, &manifest)?;
+            signature.verify(key, &manifest_bytes, &manifest.id, manifest.version)?;
             on_pass(&Passed::Signature {
                 fingerprint: key.fingerprint(),
                 trusted_comment: &signature.trusted_comment(),

@@ -25,8 +25,8 @@ impl AssetSummary {
                     style.align = align;
                 }
                 ZoneRule {
-                    zone: zone.zone,
-                    style,
+                    zone: zone.zone.into(),
+                    style: (&style).into(),
                     locked: zone.locked,
                 }
             })

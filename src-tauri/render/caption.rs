@@ -3,35 +3,16 @@
 
 use cosmic_text::{fontdb, FontSystem};
 use image::RgbaImage;
-use serde::{Deserialize, Serialize};
 use swash::scale::ScaleContext;
 
 use super::error::Error;
 use super::fonts::{self, FaceQuery};
 use super::kit_fonts::{BundledFallback, KitFaces, KitFont};
 use super::picture::{Frame, Picture};
-use super::remix::{Layer, Remix};
+use super::remix::{Caption, Layer, Remix};
 use super::text::layout::{self, CaptionLayout};
 use super::text::raster::{composite, composite_at, Drawn, Raster};
 use super::text::style::{Face, Style, Zone};
-
-/// One caption: the single-layer form the CLI and the demo kit use.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Caption {
-    pub text: String,
-    pub zone: Zone,
-    pub style: Style,
-}
-
-impl Caption {
-    pub fn new(text: impl Into<String>) -> Self {
-        Self {
-            text: text.into(),
-            zone: Zone::BOTTOM_BAND,
-            style: Style::default(),
-        }
-    }
-}
 
 /// Layouts kept for a drag: moving a caption only translates its glyphs.
 const LAYOUT_CACHE: usize = 16;

@@ -22,7 +22,7 @@ mod remix;
 mod strips;
 mod text;
 
-pub use caption::{Caption, DrawnRemix, Typesetter};
+pub use caption::{DrawnRemix, Typesetter};
 pub use decode::{decode_bytes, decode_file, probe_dimensions, Limits};
 pub use encode::{encode, encode_still, encode_to_file, OutputFormat};
 pub use error::Error;
@@ -32,7 +32,7 @@ pub use jpeg::Unsupported as JpegUnsupported;
 pub use kit_fonts::{check_font, KitFont};
 pub use picture::{Frame, Picture, Repeat};
 pub use preview::{fit, Preview, SharedPicture};
-pub use remix::{Layer, Remix, ZoneRule};
+pub use remix::{Caption, Layer, Remix, ZoneRule};
 pub use text::layout::{CaptionLayout, RelRect};
 pub use text::style::{Align, Band, Face, Outline, Shadow, SizeRule, Style, Zone};
 

@@ -3,8 +3,25 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::caption::Caption;
 use super::text::style::{Style, Zone};
+
+/// One caption: the single-layer form the CLI and the demo kit use.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Caption {
+    pub text: String,
+    pub zone: Zone,
+    pub style: Style,
+}
+
+impl Caption {
+    pub fn new(text: impl Into<String>) -> Self {
+        Self {
+            text: text.into(),
+            zone: Zone::BOTTOM_BAND,
+            style: Style::default(),
+        }
+    }
+}
 
 /// One caption layer. Every field may be omitted in JSON.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

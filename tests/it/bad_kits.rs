@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 use relais::db::Store;
 use relais::kit::signature::Error as SigError;
-use relais::kit::{self, import_path, Error, Trust, MANIFEST_FILE};
+use relais::kit::{self, import_path, Error, ManifestError, Trust, MANIFEST_FILE};
 use relais::render::Limits;
 use serde_json::{json, Value};
 use tempfile::TempDir;
@@ -268,7 +268,7 @@ fn poster_size() -> u64 {
 }
 
 fn whole_version(error: &Error) -> bool {
-    matches!(error, Error::Field { field, problem }
+    matches!(error, Error::Manifest(ManifestError::Field { field, problem })
         if field == "version" && problem == "must be a whole number of 1 or more")
 }
 
@@ -335,7 +335,8 @@ fn cases() -> Vec<Case> {
                 edit_manifest(&dir, |m| m["version"] = 3.into());
                 let v3: kit::Manifest =
                     kit::Manifest::parse(&std::fs::read(dir.join(MANIFEST_FILE)).unwrap()).unwrap();
-                let signature = kit::signature::sign(&b.signer.secret, &real, &v3).unwrap();
+                let signature =
+                    kit::signature::sign(&b.signer.secret, &real, &v3.id, v3.version).unwrap();
                 std::fs::write(dir.join(MANIFEST_FILE), &real).unwrap();
                 std::fs::write(dir.join("kit.json.minisig"), signature.to_file_text()).unwrap();
                 dir
@@ -584,7 +585,7 @@ fn cases() -> Vec<Case> {
         case(
             "duplicated asset ids",
             |b| b.edited("dup-ids", |m| m["assets"][1]["id"] = "poster".into()),
-            |e| matches!(e, Error::Field { field, .. } if field == "assets[1].id"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "assets[1].id"),
         ),
         case(
             "`..` in a kit.json file path",
@@ -593,7 +594,7 @@ fn cases() -> Vec<Case> {
                     m["assets"][0]["file"] = "../poster.png".into()
                 })
             },
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("`..`")),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[0].file" && problem.contains("`..`")),
         ),
         case(
             "a 0-byte asset",
@@ -605,7 +606,7 @@ fn cases() -> Vec<Case> {
                 std::fs::write(dir.join("poster.png"), b"").unwrap();
                 dir
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "assets[0].size"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "assets[0].size"),
         ),
         case(
             "GIF frame-count bomb",
@@ -644,12 +645,12 @@ fn cases() -> Vec<Case> {
                 b.signer.sign(&dir);
                 dir
             },
-            |e| matches!(e, Error::ManifestInvalid { .. }),
+            |e| matches!(e, Error::Manifest(ManifestError::Invalid { .. })),
         ),
         case(
             "schema violation names the field",
             |b| b.edited("schema", |m| m["assets"][1]["expires_at"] = "demain".into()),
-            |e| matches!(e, Error::Field { field, .. } if field == "assets[1].expires_at"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "assets[1].expires_at"),
         ),
         case(
             "blackout ending before it starts",
@@ -660,7 +661,7 @@ fn cases() -> Vec<Case> {
                     }])
                 })
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "blackouts[0].end"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "blackouts[0].end"),
         ),
         case(
             "zone referring to an unknown style",
@@ -671,7 +672,7 @@ fn cases() -> Vec<Case> {
                     }])
                 })
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "assets[0].zones[0].style_id"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "assets[0].zones[0].style_id"),
         ),
         case(
             "a named style naming a font the kit does not ship",
@@ -680,7 +681,7 @@ fn cases() -> Vec<Case> {
                     m["styles"] = json!([{ "id": "bandeau", "style": { "font": "Marianne" } }])
                 })
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "styles[0].style.font"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "styles[0].style.font"),
         ),
         case(
             "a zone's own style naming a font other than the one the kit ships",
@@ -693,7 +694,7 @@ fn cases() -> Vec<Case> {
                 })
             },
             |e| {
-                matches!(e, Error::Field { field, problem }
+                matches!(e, Error::Manifest(ManifestError::Field { field, problem })
                     if field == "assets[0].zones[0].style.font" && problem.contains("\"Inter\""))
             },
         ),
@@ -707,7 +708,7 @@ fn cases() -> Vec<Case> {
                     |_| {},
                 )
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "fonts[0].file"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "fonts[0].file"),
         ),
         case(
             "a font file cut short",
@@ -715,12 +716,17 @@ fn cases() -> Vec<Case> {
                 let font = support::test_font();
                 b.with_font("short-font", &font[..2048], "Marianne", |_| {})
             },
-            |e| matches!(e, Error::Field { field, .. } if field == "fonts[0].file"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, .. }) if field == "fonts[0].file"),
         ),
         case(
             "format too new",
             |b| b.edited("future", |m| m["format"] = 2.into()),
-            |e| matches!(e, Error::FormatTooNew { found: 2, .. }),
+            |e| {
+                matches!(
+                    e,
+                    Error::Manifest(ManifestError::FormatTooNew { found: 2, .. })
+                )
+            },
         ),
         Case {
             preinstall: true,
@@ -824,7 +830,7 @@ fn cases() -> Vec<Case> {
         case(
             "a width that is not a number names the asset's field",
             |b| b.edited("width-text", |m| m["assets"][1]["width"] = "large".into()),
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[1].width" && problem.contains("whole number of pixels")),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[1].width" && problem.contains("whole number of pixels")),
         ),
         case(
             "a missing title names it",
@@ -833,7 +839,7 @@ fn cases() -> Vec<Case> {
                     m["assets"][0].as_object_mut().unwrap().remove("title");
                 })
             },
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].title" && problem == "is missing"),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[0].title" && problem == "is missing"),
         ),
         case(
             "a backslash in a file path says so",
@@ -842,12 +848,12 @@ fn cases() -> Vec<Case> {
                     m["assets"][0]["file"] = "img\\poster.png".into()
                 })
             },
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("backslash")),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[0].file" && problem.contains("backslash")),
         ),
         case(
             "a NUL byte in a file path says so",
             |b| b.edited("nul", |m| m["assets"][0]["file"] = "poster\u{0}.png".into()),
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("NUL")),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[0].file" && problem.contains("NUL")),
         ),
         case(
             "a leading slash in a file path says so",
@@ -856,7 +862,7 @@ fn cases() -> Vec<Case> {
                     m["assets"][0]["file"] = "/poster.png".into()
                 })
             },
-            |e| matches!(e, Error::Field { field, problem } if field == "assets[0].file" && problem.contains("starts with `/`")),
+            |e| matches!(e, Error::Manifest(ManifestError::Field { field, problem }) if field == "assets[0].file" && problem.contains("starts with `/`")),
         ),
         Case {
             trust: |_| Trust::KnownOnly,

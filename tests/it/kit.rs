@@ -6,8 +6,8 @@ use std::path::{Path, PathBuf};
 use relais::db::Store;
 use relais::kit::signature::{self, PublicKey, SecretKey, SecretKeyFile};
 use relais::kit::{
-    self, import_folder, AssetKind, Error, ImportOutcome, Manifest, Trust, FORMAT_MAJOR,
-    MANIFEST_FILE,
+    self, import_folder, AssetKind, Error, ImportOutcome, Manifest, ManifestError, Trust,
+    FORMAT_MAJOR, MANIFEST_FILE,
 };
 use relais::render::{decode_bytes, Limits, Typesetter};
 use serde_json::Value;
@@ -56,7 +56,7 @@ impl Signer {
             "assets": [],
         }))
         .unwrap();
-        let signature = signature::sign(&self.secret, &bytes, &named).unwrap();
+        let signature = signature::sign(&self.secret, &bytes, &named.id, named.version).unwrap();
         std::fs::write(
             dir.join(signature::SIGNATURE_FILE),
             signature.to_file_text(),
@@ -468,7 +468,7 @@ fn a_manifest_in_a_future_format_is_refused_as_too_new() {
     let mut setup = Setup::new();
     let variant = setup.variant("future", |manifest| manifest["format"] = 99.into());
     match setup.import(&variant) {
-        Err(Error::FormatTooNew { found, supported }) => {
+        Err(Error::Manifest(ManifestError::FormatTooNew { found, supported })) => {
             assert_eq!(
                 (found, supported),
                 (99, FORMAT_MAJOR),
@@ -497,7 +497,7 @@ fn an_asset_path_leaving_the_kit_folder_is_refused_naming_the_file_field() {
         .expect_err("a kit pointing outside its folder should be refused");
     let message = error.to_string();
     match error {
-        Error::Field { field, .. } => {
+        Error::Manifest(ManifestError::Field { field, .. }) => {
             assert!(
                 field.ends_with("file"),
                 "the refusal should name the `file` field, got {field:?}"

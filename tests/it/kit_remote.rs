@@ -386,7 +386,7 @@ async fn a_first_sync_from_a_static_server_installs_the_signed_kit() {
         },
         "the last progress report says everything arrived"
     );
-    let sources = remote::sources(&store.lock().unwrap()).unwrap();
+    let sources = relais::db::kit_sources::all(store.lock().unwrap().conn()).unwrap();
     assert_eq!(sources.len(), 1);
     assert_eq!(sources[0].url, nginx.url());
     assert_eq!(sources[0].last_checked, NOW);
@@ -450,7 +450,7 @@ async fn a_second_sync_without_changes_asks_only_for_kit_json_and_reports_not_mo
         "only kit.json is asked for, and nginx answers 304 to the stored ETag"
     );
     assert_eq!(
-        remote::sources(&store.lock().unwrap()).unwrap()[0].last_checked,
+        relais::db::kit_sources::all(store.lock().unwrap().conn()).unwrap()[0].last_checked,
         NOW + 60,
         "the check time moves on"
     );
@@ -569,7 +569,9 @@ async fn a_kit_signed_by_another_key_is_refused_before_any_asset_is_requested() 
         "no asset may be downloaded before the signature checks out"
     );
     assert!(installed_versions(&store).is_empty());
-    assert!(remote::sources(&store.lock().unwrap()).unwrap().is_empty());
+    assert!(relais::db::kit_sources::all(store.lock().unwrap().conn())
+        .unwrap()
+        .is_empty());
 }
 
 #[tokio::test]
@@ -989,7 +991,7 @@ async fn a_server_dying_mid_transfer_keeps_the_installed_version_and_the_retry_f
         "no partial file is left behind"
     );
     assert!(
-        remote::sources(&store.lock().unwrap()).unwrap()[0].last_checked == NOW,
+        relais::db::kit_sources::all(store.lock().unwrap().conn()).unwrap()[0].last_checked == NOW,
         "a failed sync records nothing"
     );
 

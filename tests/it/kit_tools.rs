@@ -407,7 +407,8 @@ fn a_signature_whose_trusted_comment_names_another_version_or_kit_is_refused() {
     for (claimed, what) in [(older, "version 1"), (other_kit, "another kit")] {
         // A valid signature over these very bytes, but vouching for something else:
         // only the trusted comment can tell.
-        let replayed = signature::sign(&key, &manifest_bytes, &claimed).unwrap();
+        let replayed =
+            signature::sign(&key, &manifest_bytes, &claimed.id, claimed.version).unwrap();
         std::fs::write(out.join("kit.json.minisig"), replayed.to_file_text()).unwrap();
         assert_failure_mentions(
             &organizer.verify("out", Some(&public)),

@@ -211,3 +211,131 @@ fn a_newer_database_in_rollback_journal_mode_is_refused_without_being_switched_t
         "a refused newer database should be left byte-for-byte untouched"
     );
 }
+
+/// A data folder as the oldest Relais wrote it: schema 1 with a kit whose kit.json ships
+/// a font, and its asset; then each later table gets a row at the schema that made it,
+/// as the Relais of that day would have written it.
+fn aged_data_folder(root: &std::path::Path) {
+    use rusqlite::{params, Connection};
+    std::fs::create_dir_all(root).unwrap();
+    let conn = Connection::open(root.join(DATABASE_FILE)).unwrap();
+    let sha = |c: char| c.to_string().repeat(64);
+    relais::db::migrate_to(&conn, 1).unwrap();
+    let manifest = serde_json::json!({
+        "format": 1, "id": "ancien", "version": 7, "title": {"fr": "Ancien kit"},
+        "publisher": "Comité",
+        "fonts": [{"file": "m.ttf", "size": 10, "sha256": sha('f'), "family": "M"}],
+        "assets": [{"id": "affiche", "kind": "image", "file": "a.png", "size": 3,
+                    "sha256": sha('a'), "width": 2, "height": 2, "title": {"fr": "Affiche"}}]
+    });
+    conn.execute(
+        "INSERT INTO kit (id, title, publisher, version, manifest_sha256, manifest, installed_at)
+         VALUES ('ancien', '{\"fr\":\"Ancien kit\",\"en\":\"\"}', 'Comité', 7, ?1, ?2, 1700000000)",
+        params![sha('0'), manifest.to_string()],
+    )
+    .unwrap();
+    conn.execute(
+        "INSERT INTO asset (kit_id, id, position, kind, sha256, thumb_sha256, width, height, entry)
+         VALUES ('ancien', 'affiche', 0, 'image', ?1, ?2, 2, 2, ?3)",
+        params![sha('a'), sha('b'), manifest["assets"][0].to_string()],
+    )
+    .unwrap();
+    relais::db::migrate_to(&conn, 2).unwrap();
+    let key = "RWQY7gMTPbjHRBo8OBkzWvxZI3EFGIIRYWwAfq9p1ds1oeyqUBkHX2Q3";
+    conn.execute(
+        "INSERT INTO kit_key (kit_id, public_key, key_id, pinned_at)
+         VALUES ('ancien', ?1, '44C7B83D1303EE18', 1700000001)",
+        params![key],
+    )
+    .unwrap();
+    relais::db::migrate_to(&conn, 3).unwrap();
+    conn.execute(
+        "INSERT INTO draft (kit_id, asset_id, remix, alt_text, updated_at)
+         VALUES ('ancien', 'affiche', '{\"layers\":[{\"text\":\"Salut\"}]}', 'Une affiche', 1700000002)",
+        [],
+    )
+    .unwrap();
+    relais::db::migrate_to(&conn, 4).unwrap();
+    conn.execute(
+        "INSERT INTO kit_source (kit_id, url, etag, last_checked)
+         VALUES ('ancien', 'https://example.org/ancien/', '\"v7\"', 1700000003)",
+        [],
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_database_written_by_the_oldest_schema_upgrades_with_every_row_kept() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("data");
+    aged_data_folder(&root);
+    let store = Store::open(&root).expect("an old data folder opens and upgrades");
+    assert_eq!(store.schema_version().unwrap(), latest_schema());
+
+    let kits = relais::kit::list_kits(&store).expect("the old kit row still reads");
+    assert_eq!(kits.len(), 1, "{kits:?}");
+    let kit = &kits[0];
+    assert_eq!((kit.id.as_str(), kit.version, kit.assets), ("ancien", 7, 1));
+    assert_eq!(kit.title.fr, "Ancien kit");
+    assert_eq!(
+        kit.fingerprint.map(|f| f.compact()),
+        Some("F030E0F2D36356843C799AF2ED9A9C03588061E2D772AE5A96F4B77832669339".to_owned()),
+        "the key pinned at schema 2 shows its fingerprint, computed from the stored key"
+    );
+    assert_eq!(
+        kit.source_url.as_deref(),
+        Some("https://example.org/ancien/")
+    );
+    assert_eq!(kit.last_checked, Some(1_700_000_003));
+
+    let assets = relais::kit::list_assets(&store, 1_800_000_000).unwrap();
+    assert_eq!(assets.len(), 1);
+    assert_eq!(assets[0].entry.id, "affiche");
+    assert_eq!(assets[0].thumb_sha256, "b".repeat(64));
+
+    let draft = relais::draft::load(&store, "ancien", "affiche")
+        .unwrap()
+        .expect("the draft written at schema 3 is still there");
+    assert_eq!(draft.alt_text.as_deref(), Some("Une affiche"));
+    assert_eq!(draft.remix["layers"][0]["text"], "Salut");
+
+    let conn = store.conn();
+    assert_eq!(
+        relais::db::kit_fonts::of_kit(conn, "ancien").unwrap(),
+        ["f".repeat(64)].into_iter().collect(),
+        "the font listed in the stored kit.json is known to the blob collector"
+    );
+    for (blob, what) in [
+        ('a', "the asset"),
+        ('b', "its thumbnail"),
+        ('f', "the kit's font"),
+    ] {
+        assert!(
+            relais::db::blob_refs::is_referenced(conn, &blob.to_string().repeat(64)).unwrap(),
+            "{what} must be protected from the blob collector after the upgrade"
+        );
+    }
+    assert!(!relais::db::blob_refs::is_referenced(conn, &"c".repeat(64)).unwrap());
+}
+
+#[test]
+fn a_stored_row_that_no_longer_parses_is_reported_not_hidden() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("data");
+    aged_data_folder(&root);
+    {
+        let conn = rusqlite::Connection::open(root.join(DATABASE_FILE)).unwrap();
+        conn.execute(
+            "UPDATE asset SET entry = '{not json' WHERE id = 'affiche'",
+            [],
+        )
+        .unwrap();
+    }
+    let store = Store::open(&root).unwrap();
+    let error = relais::kit::list_assets(&store, 1_800_000_000)
+        .expect_err("a damaged row must not vanish from the library without a word");
+    assert!(
+        matches!(error, relais::kit::Error::StoredDataDamaged { ref key, .. } if key == "ancien"),
+        "{error:?}"
+    );
+}

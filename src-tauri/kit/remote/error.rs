@@ -83,6 +83,12 @@ impl From<rusqlite::Error> for Error {
     }
 }
 
+impl From<crate::kit::manifest::Error> for Error {
+    fn from(error: crate::kit::manifest::Error) -> Self {
+        Error::Kit(error.into())
+    }
+}
+
 impl From<crate::kit::signature::Error> for Error {
     fn from(error: crate::kit::signature::Error) -> Self {
         Error::Kit(error.into())

@@ -12,7 +12,8 @@ use super::address::KitUrl;
 use super::http::{common_status, Http};
 use super::progress::Tally;
 use super::Error;
-use crate::kit::{BlobStore, ListedFile};
+use crate::db::BlobStore;
+use crate::kit::ListedFile;
 
 pub(crate) async fn fetch_blob(
     http: &Http,

@@ -12,14 +12,13 @@ mod error;
 mod fetch;
 mod http;
 mod progress;
-mod source;
 mod stage;
 mod sync;
 
+pub use crate::db::kit_sources::KitSource;
 pub use address::KitUrl;
 pub use error::Error;
 pub use progress::Progress;
-pub use source::{sources, KitSource};
 pub use sync::{
     sync, sync_with, update_all, update_kit, KitUpdate, SyncOptions, SyncOutcome, SyncReport,
 };

@@ -6,8 +6,9 @@ use std::path::Path;
 use tempfile::TempDir;
 
 use super::Error;
+use crate::db::BlobStore;
 use crate::kit::signature::SIGNATURE_FILE;
-use crate::kit::{BlobStore, Manifest, MANIFEST_FILE};
+use crate::kit::{Manifest, MANIFEST_FILE};
 
 /// Inside the data folder, so hard links work and a crash leaves nothing elsewhere.
 const STAGING_FOLDER: &str = "staging";

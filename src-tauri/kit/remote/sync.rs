@@ -6,16 +6,15 @@ use std::time::Duration;
 
 use futures_util::{stream, StreamExt};
 use reqwest::{header, StatusCode};
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 
 use super::address::KitUrl;
 use super::fetch::fetch_blob;
 use super::http::{common_status, Http};
 use super::progress::{Progress, Tally};
-use super::source::{self, KitSource};
 use super::stage::stage;
 use super::Error;
+use crate::db::kit_sources::{self as source, KitSource};
 use crate::db::Store;
 use crate::kit::import::MAX_MANIFEST_BYTES;
 use crate::kit::signature::{Signature, MAX_SIGNATURE_BYTES, SIGNATURE_FILE};
@@ -282,7 +281,7 @@ pub async fn update_all(
     options: &SyncOptions,
     progress: &(dyn Fn(&str, Progress) + Sync),
 ) -> Result<Vec<KitUpdate>, Error> {
-    let sources = source::sources(&*lock(store)?)?;
+    let sources = source::all(lock(store)?.conn())?;
     let mut updates = Vec::with_capacity(sources.len());
     for source in sources {
         let report = |step: Progress| progress(&source.kit_id, step);
@@ -346,15 +345,7 @@ fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, Error> {
 }
 
 fn installed_version(store: &Store, kit_id: &str) -> Result<Option<u64>, Error> {
-    Ok(store
-        .conn()
-        .query_row(
-            "SELECT version FROM kit WHERE id = ?1",
-            params![kit_id],
-            |row| row.get::<_, i64>(0),
-        )
-        .optional()?
-        .map(|version| version as u64))
+    Ok(crate::db::kits::installed(store.conn(), kit_id)?.map(|installed| installed.version))
 }
 
 /// Refuses a key given now (a subscribe link's) that differs from the one pinned for
@@ -379,7 +370,7 @@ fn refuse_other_key(
 }
 
 /// Listed files whose blob is not in the store yet, each hash once.
-fn missing_blobs<'a>(manifest: &'a Manifest, blobs: &crate::kit::BlobStore) -> Vec<ListedFile<'a>> {
+fn missing_blobs<'a>(manifest: &'a Manifest, blobs: &crate::db::BlobStore) -> Vec<ListedFile<'a>> {
     let mut seen = HashSet::new();
     manifest
         .listed_files()

@@ -1,211 +1,22 @@
-//! `kit.json`: what an organizer publishes. Unknown fields are ignored so older Relais
-//! versions keep reading newer minor formats; a newer major format is refused.
+//! Reading and checking kit.json: every refusal names the field at fault. Unknown fields
+//! are ignored so older Relais versions keep reading newer minor formats; a newer major
+//! format is refused.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::date::parse_rfc3339;
+use super::error::Error;
 use super::json;
-use super::Error;
-use crate::render::{Align, Style, Zone};
-
-/// The manifest format major version this Relais reads.
-pub const FORMAT_MAJOR: u32 = 1;
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Localized {
-    #[serde(default)]
-    pub fr: String,
-    #[serde(default)]
-    pub en: String,
-}
-
-impl Localized {
-    pub fn new(fr: &str, en: &str) -> Self {
-        Self {
-            fr: fr.to_owned(),
-            en: en.to_owned(),
-        }
-    }
-
-    /// The text in `lang`, falling back to the other language rather than showing nothing.
-    pub fn get(&self, lang: &str) -> &str {
-        let (first, second) = if lang.starts_with("en") {
-            (&self.en, &self.fr)
-        } else {
-            (&self.fr, &self.en)
-        };
-        if first.is_empty() {
-            second
-        } else {
-            first
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct LocalizedList {
-    #[serde(default)]
-    pub fr: Vec<String>,
-    #[serde(default)]
-    pub en: Vec<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AssetKind {
-    Image,
-    Animation,
-}
-
-impl AssetKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AssetKind::Image => "image",
-            AssetKind::Animation => "animation",
-        }
-    }
-}
-
-/// A rectangle where a caption may go, with the organizer's style for it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CaptionZone {
-    #[serde(flatten)]
-    pub zone: Zone,
-    #[serde(default)]
-    pub style: Style,
-    /// One of the kit's named `styles`, used instead of `style` when set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style_id: Option<String>,
-    /// Overrides the style's line limit for this zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_lines: Option<u32>,
-    /// Overrides the style's alignment for this zone.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub align: Option<Align>,
-    /// Locked zones cannot be moved or restyled by the volunteer.
-    #[serde(default)]
-    pub locked: bool,
-    /// Whether the volunteer may drag the caption elsewhere; a locked zone never moves.
-    #[serde(default = "yes")]
-    pub movable: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-/// A period in which the kit's assets must not be posted (e.g. electoral silence).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Blackout {
-    /// RFC 3339, inclusive.
-    pub start: String,
-    /// RFC 3339, exclusive.
-    pub end: String,
-    #[serde(default)]
-    pub reason: Localized,
-}
-
-/// A font file shipped with the kit, checked like an asset.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FontEntry {
-    pub file: String,
-    #[serde(deserialize_with = "json::counted")]
-    pub size: u64,
-    pub sha256: String,
-    pub family: String,
-}
-
-/// One file of a kit as kit.json lists it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ListedFile<'a> {
-    pub file: &'a str,
-    pub size: u64,
-    pub sha256: &'a str,
-}
-
-/// A caption style the organizer named, for zones to refer to by `style_id`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NamedStyle {
-    pub id: String,
-    #[serde(default)]
-    pub name: Localized,
-    #[serde(default)]
-    pub style: Style,
-}
-
-/// Why an organizer withdrew an asset: it leaves the library on update.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Retraction {
-    #[serde(default)]
-    pub reason: Localized,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AssetEntry {
-    pub id: String,
-    pub kind: AssetKind,
-    pub file: String,
-    #[serde(deserialize_with = "json::counted")]
-    pub size: u64,
-    pub sha256: String,
-    #[serde(deserialize_with = "json::pixels")]
-    pub width: u32,
-    #[serde(deserialize_with = "json::pixels")]
-    pub height: u32,
-    pub title: Localized,
-    #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
-    pub alt: Localized,
-    #[serde(default)]
-    pub captions: LocalizedList,
-    #[serde(default)]
-    pub post_texts: LocalizedList,
-    #[serde(default)]
-    pub zones: Vec<CaptionZone>,
-    #[serde(default)]
-    pub credit: String,
-    #[serde(default)]
-    pub licence: String,
-    /// RFC 3339; before it the asset is shown greyed and cannot be exported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<String>,
-    /// RFC 3339; from it on the asset is shown greyed and cannot be exported.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub retracted: Option<Retraction>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Manifest {
-    pub format: u32,
-    pub id: String,
-    pub title: Localized,
-    pub publisher: String,
-    #[serde(deserialize_with = "json::counted")]
-    pub version: u64,
-    #[serde(default)]
-    pub published: String,
-    /// The signing key's minisign base64 line, so a volunteer can be shown its
-    /// fingerprint before trusting it. Authenticated only by the signature itself.
-    #[serde(default)]
-    pub public_key: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub valid_from: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub expires_at: Option<String>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub blackouts: Vec<Blackout>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fonts: Vec<FontEntry>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub styles: Vec<NamedStyle>,
-    pub assets: Vec<AssetEntry>,
-}
+use super::paths::path_problem;
+use super::style::StyleSpec;
+use super::text_rules;
+use super::types::MANIFEST_FILE;
+use super::types::{ListedFile, Manifest, NamedStyle, FORMAT_MAJOR};
+use crate::dates::parse_rfc3339;
+use crate::db::blobs::is_sha256_hex;
+use crate::kit::key::PublicKey;
+use crate::kit::signature::SIGNATURE_FILE;
 
 impl Manifest {
     /// Parses and validates; every refusal names the field at fault.
@@ -253,16 +64,14 @@ impl Manifest {
                 "must be a whole number of 1 or more",
             ));
         }
-        super::text_rules::check_title(&self.title)?;
+        text_rules::check_title(&self.title)?;
         if self.publisher.trim().is_empty() {
             return Err(field("publisher".into(), "must not be empty"));
         }
         if !self.published.is_empty() {
             date(&self.published, "published")?;
         }
-        if !self.public_key.is_empty()
-            && super::signature::PublicKey::parse(&self.public_key).is_err()
-        {
+        if !self.public_key.is_empty() && PublicKey::parse(&self.public_key).is_err() {
             return Err(field(
                 "public_key".into(),
                 "not a minisign public key (the base64 line of the .pub file)",
@@ -310,7 +119,7 @@ impl Manifest {
                 return Err(field(at("id"), "is used by two assets"));
             }
             file_fields(&asset.file, &asset.sha256, asset.size, &at)?;
-            super::text_rules::check_asset(index, asset)?;
+            text_rules::check_asset(index, asset)?;
             if asset.width == 0 || asset.height == 0 {
                 return Err(field(at("width"), "width and height must be at least 1"));
             }
@@ -350,7 +159,7 @@ impl Manifest {
 
     /// Refuses a style naming a font family the kit does not ship: the volunteer would
     /// silently get the bundled face instead of the organizer's.
-    fn font_declared(&self, style: &Style, field: &str) -> Result<(), Error> {
+    fn font_declared(&self, style: &StyleSpec, field: &str) -> Result<(), Error> {
         let Some(family) = &style.font else {
             return Ok(());
         };
@@ -449,13 +258,13 @@ fn file_fields(
             problem: format!("`{}` {problem}", file.escape_debug()),
         });
     }
-    if file == super::MANIFEST_FILE || file == super::signature::SIGNATURE_FILE {
+    if file == MANIFEST_FILE || file == SIGNATURE_FILE {
         return Err(field(
             "file",
             "names kit.json or its signature, not a kit file",
         ));
     }
-    if !super::blob::is_sha256_hex(sha256) {
+    if !is_sha256_hex(sha256) {
         return Err(field("sha256", "must be 64 lowercase hexadecimal digits"));
     }
     if size == 0 {
@@ -479,40 +288,4 @@ fn is_identifier(value: &str) -> bool {
         && value
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-}
-
-/// What is wrong with a kit file path, if anything: forward slashes only, no absolute
-/// paths, no `..`, nothing a zip or URL could use to escape the kit folder.
-pub(crate) fn path_problem(value: &str) -> Option<&'static str> {
-    if value.is_empty() {
-        return Some("is empty");
-    }
-    if value.len() > 255 {
-        return Some("is longer than 255 bytes");
-    }
-    if value.contains('\\') {
-        return Some("contains a backslash `\\`; separate folders with `/`");
-    }
-    if value.contains('\0') {
-        return Some("contains a NUL byte");
-    }
-    if value.contains(':') {
-        return Some("contains `:`, which names a drive or a stream on Windows");
-    }
-    if value.starts_with('/') {
-        return Some("starts with `/`; give a path relative to the kit folder");
-    }
-    let mut problem = None;
-    for component in Path::new(value).components() {
-        problem = match component {
-            Component::Normal(_) => continue,
-            Component::ParentDir => Some("contains `..`, which leaves the kit folder"),
-            Component::CurDir => Some("contains `.` as a folder name; remove it"),
-            Component::RootDir | Component::Prefix(_) => {
-                Some("is not a plain path relative to the kit folder")
-            }
-        };
-        break;
-    }
-    problem
 }

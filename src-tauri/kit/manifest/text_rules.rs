@@ -2,8 +2,9 @@
 //! network Relais sends to, so their limits come from the networks table; titles,
 //! tags and caption suggestions have to fit a card and a poster.
 
-use super::manifest::{AssetEntry, Localized, LocalizedList};
-use super::Error;
+use super::error::Error;
+use super::types::{AssetEntry, Localized, LocalizedList};
+
 use crate::networks::{for_network, Network};
 
 const MAX_TITLE_CHARS: usize = 120;

@@ -6,7 +6,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeOwned, Deserializer, Visitor};
 
-use super::Error;
+use super::error::Error;
 
 /// Parses `bytes` as `T`. Syntax errors keep their line and column (the file is broken
 /// as JSON, no field to name); a value of the wrong shape names its field.
@@ -17,7 +17,7 @@ pub(super) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
         let path = error.path().to_string();
         let inner = error.into_inner();
         if !inner.is_data() {
-            return Error::ManifestInvalid {
+            return Error::Invalid {
                 detail: inner.to_string(),
             };
         }
@@ -36,7 +36,7 @@ pub(super) fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
             problem: message,
         }
     })?;
-    deserializer.end().map_err(|error| Error::ManifestInvalid {
+    deserializer.end().map_err(|error| Error::Invalid {
         detail: error.to_string(),
     })?;
     Ok(value)
