@@ -160,8 +160,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|error| remote::Error::Client {
-            detail: error.to_string(),
+        .map_err(|error| {
+            remote::Error::Net(crate::net::Error::Client {
+                detail: error.to_string(),
+            })
         })?)
 }
 

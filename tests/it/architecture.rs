@@ -8,6 +8,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 type Module = Vec<String>;
+/// Each path a file writes: its segments, its line, whether it is in a `use`.
+type Paths = Vec<(Vec<String>, usize, bool)>;
+/// File to file: the first place that makes each edge.
+type Edges = BTreeMap<(Module, Module), (PathBuf, usize)>;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Token {
@@ -298,7 +302,7 @@ impl Crate {
 }
 
 /// Every path a file writes, with its line.
-fn paths_in(tokens: &[(Token, usize)]) -> Vec<(Vec<String>, usize, bool)> {
+fn paths_in(tokens: &[(Token, usize)]) -> Paths {
     let mut out = Vec::new();
     let mut i = 0;
     while i < tokens.len() {
@@ -339,7 +343,7 @@ fn paths_in(tokens: &[(Token, usize)]) -> Vec<(Vec<String>, usize, bool)> {
 }
 
 /// Edges between files: (from, to) -> the first line that makes it.
-fn file_edges() -> (Crate, BTreeMap<(Module, Module), (PathBuf, usize)>) {
+fn file_edges() -> (Crate, Edges) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri");
     let mut files = Vec::new();
     rust_files(&root, &mut files);
@@ -350,7 +354,7 @@ fn file_edges() -> (Crate, BTreeMap<(Module, Module), (PathBuf, usize)>) {
             .collect(),
         exports: HashMap::new(),
     };
-    let parsed: Vec<(Module, PathBuf, Vec<(Vec<String>, usize, bool)>)> = files
+    let parsed: Vec<(Module, PathBuf, Paths)> = files
         .iter()
         .map(|file| {
             let source = std::fs::read_to_string(file).expect("read a source file");
@@ -398,9 +402,7 @@ fn file_edges() -> (Crate, BTreeMap<(Module, Module), (PathBuf, usize)>) {
 
 /// Collapses each file edge to the two siblings under the files' deepest common folder
 /// (a file, or a folder holding it). A folder's own `mod.rs` is no sibling.
-fn unit_edges(
-    edges: &BTreeMap<(Module, Module), (PathBuf, usize)>,
-) -> BTreeMap<(Module, Module), Vec<String>> {
+fn unit_edges(edges: &Edges) -> BTreeMap<(Module, Module), Vec<String>> {
     let mut units: BTreeMap<(Module, Module), Vec<String>> = BTreeMap::new();
     for ((from, to), (file, line)) in edges {
         let common = from.iter().zip(to).take_while(|(a, b)| a == b).count();

@@ -2,11 +2,10 @@
 //! does (ETags, 304, 404), and against a scripted server for the failures a healthy
 //! peer cannot produce (dying mid-transfer, tampered or oversized files, 500s, stalls).
 
-use std::collections::HashMap;
 use std::net::TcpListener as StdListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 use std::time::{Duration, Instant, SystemTime};
 
 use relais::db::Store;
@@ -14,11 +13,12 @@ use relais::kit::remote::{self, Progress, SyncOptions, SyncOutcome};
 use relais::kit::signature::{self, PublicKey, SecretKey, SecretKeyFile};
 use relais::kit::subscribe::{self, SubscribeLink};
 use relais::kit::{self, ImportOutcome, Trust};
+use relais::net;
 use relais::render::Limits;
 use tempfile::TempDir;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::support;
+use crate::support::scripted::{Answer, Scripted};
 
 const KIT_ID: &str = "legislatives";
 const NOW: i64 = 1_790_000_000;
@@ -783,124 +783,6 @@ fn relais_kit_verify_checks_a_published_kit_by_its_address_and_needs_the_key() {
 
 // ---- Failures a healthy static server cannot produce: a scripted server. ----
 
-#[derive(Clone)]
-enum Answer {
-    File(Vec<u8>),
-    Status(u16),
-    /// Announces the whole file, sends the first half, then closes the connection.
-    DieHalfway(Vec<u8>),
-    /// Announces the whole file, sends the first half, then says nothing more.
-    StallHalfway(Vec<u8>),
-}
-
-/// A loopback HTTP/1.1 server answering each path from a script: the first answers in
-/// a path's list are used once each, the last one for every later request.
-#[derive(Clone)]
-struct Scripted {
-    port: u16,
-    script: Arc<Mutex<HashMap<String, Vec<Answer>>>>,
-    log: Arc<Mutex<Vec<String>>>,
-}
-
-impl Scripted {
-    async fn start() -> Self {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let server = Self {
-            port: listener.local_addr().unwrap().port(),
-            script: Arc::default(),
-            log: Arc::default(),
-        };
-        let running = server.clone();
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                tokio::spawn(running.clone().answer(socket));
-            }
-        });
-        server
-    }
-
-    fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/kit/", self.port)
-    }
-
-    /// Every file of a built kit, served normally.
-    fn publish(&self, kit: &Path) {
-        let mut script = self.script.lock().unwrap();
-        script.clear();
-        for entry in std::fs::read_dir(kit).unwrap() {
-            let entry = entry.unwrap();
-            let path = format!("/kit/{}", entry.file_name().to_string_lossy());
-            script.insert(
-                path,
-                vec![Answer::File(std::fs::read(entry.path()).unwrap())],
-            );
-        }
-    }
-
-    fn script(&self, path: &str, answers: Vec<Answer>) {
-        self.script.lock().unwrap().insert(path.to_owned(), answers);
-    }
-
-    fn requests(&self) -> Vec<String> {
-        self.log.lock().unwrap().clone()
-    }
-
-    async fn answer(self, mut socket: tokio::net::TcpStream) {
-        let mut head = Vec::new();
-        let mut byte = [0u8; 1];
-        while !head.ends_with(b"\r\n\r\n") && head.len() < 16 * 1024 {
-            if socket.read(&mut byte).await.unwrap_or(0) == 0 {
-                return;
-            }
-            head.push(byte[0]);
-        }
-        let head = String::from_utf8_lossy(&head).into_owned();
-        let path = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
-        self.log.lock().unwrap().push(path.clone());
-        let answer = {
-            let mut script = self.script.lock().unwrap();
-            match script.get_mut(&path) {
-                Some(answers) if answers.len() > 1 => Some(answers.remove(0)),
-                Some(answers) => answers.first().cloned(),
-                None => None,
-            }
-        };
-        let headers = |status: &str, length: usize| {
-            format!("HTTP/1.1 {status}\r\nContent-Length: {length}\r\nConnection: close\r\n\r\n")
-        };
-        let _ = match answer {
-            None => {
-                socket
-                    .write_all(headers("404 Not Found", 0).as_bytes())
-                    .await
-            }
-            Some(Answer::Status(code)) => {
-                socket
-                    .write_all(headers(&format!("{code} Scripted"), 0).as_bytes())
-                    .await
-            }
-            Some(Answer::File(body)) => {
-                let mut bytes = headers("200 OK", body.len()).into_bytes();
-                bytes.extend_from_slice(&body);
-                socket.write_all(&bytes).await
-            }
-            Some(Answer::DieHalfway(body)) => {
-                let mut bytes = headers("200 OK", body.len()).into_bytes();
-                bytes.extend_from_slice(&body[..body.len() / 2]);
-                let _ = socket.write_all(&bytes).await;
-                socket.shutdown().await
-            }
-            Some(Answer::StallHalfway(body)) => {
-                let mut bytes = headers("200 OK", body.len()).into_bytes();
-                bytes.extend_from_slice(&body[..body.len() / 2]);
-                let _ = socket.write_all(&bytes).await;
-                tokio::time::sleep(Duration::from_secs(60)).await;
-                Ok(())
-            }
-        };
-    }
-}
-
 #[tokio::test]
 async fn a_server_dying_mid_transfer_keeps_the_installed_version_and_the_retry_fetches_only_what_is_missing(
 ) {
@@ -959,7 +841,7 @@ async fn a_server_dying_mid_transfer_keeps_the_installed_version_and_the_retry_f
     .expect_err("a transfer cut in the middle must fail");
 
     assert!(
-        matches!(error, remote::Error::Interrupted { .. }),
+        matches!(error, remote::Error::Net(net::Error::Torn { .. })),
         "got {error:?}"
     );
     assert!(
@@ -1161,7 +1043,10 @@ async fn a_stalled_server_times_out_with_a_clear_error() {
     .expect_err("a server that stops sending must time out");
 
     assert!(
-        matches!(error, remote::Error::Timeout { seconds: 1, .. }),
+        matches!(
+            error,
+            remote::Error::Net(net::Error::Timeout { seconds: 1, .. })
+        ),
         "got {error:?}"
     );
     assert!(
@@ -1189,7 +1074,7 @@ async fn plain_http_to_another_computer_is_refused_before_any_connection() {
     .expect_err("plain http off this computer is refused");
 
     assert!(
-        matches!(error, remote::Error::NotHttps { .. }),
+        matches!(error, remote::Error::Net(net::Error::NotHttps { .. })),
         "got {error:?}"
     );
     assert!(
@@ -1294,7 +1179,10 @@ fn bad_subscribe_links_are_refused_with_the_reason() {
             matches!(e, subscribe::Error::MissingUrl)
         }),
         ("relais://subscribe?url=http://kits.example.org/k/", |e| {
-            matches!(e, subscribe::Error::Url(remote::Error::NotHttps { .. }))
+            matches!(
+                e,
+                subscribe::Error::Url(remote::Error::Net(net::Error::NotHttps { .. }))
+            )
         }),
         (
             "relais://subscribe?url=https://a.org/&url=https://b.org/",
@@ -1333,7 +1221,7 @@ async fn a_server_that_is_not_running_is_reported_as_unreachable() {
     .expect_err("nothing listens there");
 
     assert!(
-        matches!(error, remote::Error::Offline { .. }),
+        matches!(error, remote::Error::Net(net::Error::Offline { .. })),
         "got {error:?}"
     );
     assert!(
@@ -1361,7 +1249,10 @@ async fn a_server_that_does_not_speak_tls_on_https_is_a_tls_failure() {
     .await
     .expect_err("a plain HTTP answer to a TLS handshake must fail");
 
-    assert!(matches!(error, remote::Error::Tls { .. }), "got {error:?}");
+    assert!(
+        matches!(error, remote::Error::Net(net::Error::Tls { .. })),
+        "got {error:?}"
+    );
     assert!(
         error.to_string().contains("Do not work around this"),
         "{error}"
@@ -1396,7 +1287,7 @@ async fn a_listed_file_missing_on_the_server_is_named_in_the_error() {
     let kit_v1 = organizer.build(1, &[("affiche", [200, 30, 30, 255])]);
     let server = Scripted::start().await;
     server.publish(&kit_v1);
-    server.script.lock().unwrap().remove("/kit/affiche.png");
+    server.forget("/kit/affiche.png");
     let data = TempDir::new().unwrap();
     let store = open_store(data.path());
 

@@ -1,8 +1,6 @@
 //! The address of a kit folder on a web server, and the only schemes Relais will fetch.
 
-use std::net::IpAddr;
-
-use url::{Host, Url};
+use url::Url;
 
 use super::Error;
 
@@ -26,7 +24,7 @@ impl KitUrl {
                 url: format!("{}://{}", url.scheme(), url.host_str().unwrap_or_default()),
             });
         }
-        check_allowed(&url)?;
+        crate::net::check_allowed(&url)?;
         url.set_fragment(None);
         url.set_query(None);
         let path = url.path().to_owned();
@@ -65,26 +63,6 @@ impl std::fmt::Display for KitUrl {
     }
 }
 
-/// https anywhere; plain http only to loopback, where nothing travels on a network.
-/// Also applied to every redirect, so a server cannot downgrade the connection.
-pub(crate) fn check_allowed(url: &Url) -> Result<(), Error> {
-    // A redirect may carry a user name and password: never repeat them.
-    let mut shown = url.clone();
-    let _ = shown.set_username("");
-    let _ = shown.set_password(None);
-    match url.scheme() {
-        "https" => Ok(()),
-        "http" if is_loopback(url) => Ok(()),
-        "http" => Err(Error::NotHttps {
-            url: shown.as_str().to_owned(),
-        }),
-        scheme => Err(Error::UrlInvalid {
-            url: shown.as_str().to_owned(),
-            detail: format!("`{scheme}:` is not a web address; kits are fetched over https://"),
-        }),
-    }
-}
-
 /// `text` with anything between `://` and an `@` before the path removed, for messages
 /// about an address that does not even parse.
 fn without_user_info(text: &str) -> String {
@@ -95,14 +73,5 @@ fn without_user_info(text: &str) -> String {
     match rest[..authority_end].rfind('@') {
         Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
         None => text.to_owned(),
-    }
-}
-
-fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
-        Some(Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
-        None => false,
     }
 }

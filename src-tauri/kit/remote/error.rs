@@ -7,20 +7,8 @@ use crate::kit::signature::Fingerprint;
 pub enum Error {
     #[error("`{url}` is not a kit address ({detail}). A kit address looks like https://example.org/kits/municipales/.")]
     UrlInvalid { url: String, detail: String },
-    #[error("`{url}`: kits are fetched over https:// only (plain http:// is accepted only from this computer, for tests). Ask the organizer for the https:// address.")]
-    NotHttps { url: String },
     #[error("{url}: a kit address must not contain a user name or password. Ask the organizer for the public address.")]
     UrlCredentials { url: String },
-    #[error("cannot reach {host}: this computer seems offline, or the server is down ({detail}). Check the connection and try again.")]
-    Offline { host: String, detail: String },
-    #[error(
-        "cannot find the server {host} (name lookup failed). Check the address and the connection."
-    )]
-    Dns { host: String },
-    #[error("the secure connection to {host} failed ({detail}). The server's certificate is not valid for this address, or something on the network intercepts the connection. Do not work around this; tell the organizer.")]
-    Tls { host: String, detail: String },
-    #[error("{url} did not answer within {seconds} s. The server or the connection is too slow; try again later.")]
-    Timeout { url: String, seconds: u64 },
     #[error("no kit at {url} (404 Not Found). Check the address with the organizer.")]
     ManifestNotFound { url: String },
     #[error("the server has kit.json but no signature at {url} (404). The kit is unsigned or being published; Relais never installs an unsigned kit. Try again later.")]
@@ -33,8 +21,6 @@ pub enum Error {
         "{url} answered HTTP {status} instead of the file. Check the address with the organizer."
     )]
     Status { url: String, status: u16 },
-    #[error("the connection to {url} broke during the transfer ({detail}). Nothing was installed; sync again to fetch what is still missing.")]
-    Interrupted { url: String, detail: String },
     #[error("{what} at {url} is larger than {max_bytes} bytes; this is not a kit. Check the address with the organizer.")]
     TooLarge {
         what: &'static str,
@@ -65,12 +51,12 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    #[error("cannot start the network client ({detail}).")]
-    Client { detail: String },
     #[error(
         "the library is unavailable because another task failed while using it. Restart Relais."
     )]
     StoreUnavailable,
+    #[error("{0} Nothing was installed; sync again to fetch what is still missing.")]
+    Net(#[from] crate::net::Error),
     #[error(transparent)]
     Kit(#[from] crate::kit::Error),
     #[error(transparent)]

@@ -9,14 +9,15 @@ use reqwest::StatusCode;
 use sha2::{Digest, Sha256};
 
 use super::address::KitUrl;
-use super::http::{common_status, Http};
 use super::progress::Tally;
+use super::status::{common_status, get};
 use super::Error;
 use crate::db::BlobStore;
 use crate::kit::ListedFile;
+use crate::net;
 
 pub(crate) async fn fetch_blob(
-    http: &Http,
+    http: &net::Client,
     blobs: &BlobStore,
     base: &KitUrl,
     entry: ListedFile<'_>,
@@ -34,7 +35,7 @@ pub(crate) async fn fetch_blob(
         path: folder.to_path_buf(),
         source,
     };
-    let mut response = http.get(&url, None).await?;
+    let mut response = get(http, &url, None).await?;
     if response.status() == StatusCode::NOT_FOUND {
         return Err(Error::FileNotFound {
             file: entry.file.to_owned(),

@@ -10,9 +10,9 @@
 mod address;
 mod error;
 mod fetch;
-mod http;
 mod progress;
 mod stage;
+mod status;
 mod sync;
 
 pub use crate::db::kit_sources::KitSource;

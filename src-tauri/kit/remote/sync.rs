@@ -10,9 +10,9 @@ use serde::Serialize;
 
 use super::address::KitUrl;
 use super::fetch::fetch_blob;
-use super::http::{common_status, Http};
 use super::progress::{Progress, Tally};
 use super::stage::stage;
+use super::status::{common_status, get, read_small};
 use super::Error;
 use crate::db::kit_sources::{self as source, KitSource};
 use crate::db::Store;
@@ -22,6 +22,7 @@ use crate::kit::{
     authenticate, import_folder, pinned_key, ImportReport, ListedFile, Manifest, Trust,
     MANIFEST_FILE,
 };
+use crate::net;
 use crate::render::Limits;
 
 /// An ETag longer than this is not kept (and so never sent back).
@@ -102,7 +103,11 @@ pub async fn sync_with(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<SyncReport, Error> {
     let base = KitUrl::parse(url)?;
-    let http = Http::new(options.connect_timeout, options.idle_timeout)?;
+    let http = net::Client::new(net::Options {
+        connect_timeout: options.connect_timeout,
+        stall_timeout: options.idle_timeout,
+        overall_timeout: None,
+    })?;
     let (known, installed_version, blobs, data_root) = {
         let store = lock(store)?;
         let known = source::by_url(store.conn(), base.as_str())?;
@@ -125,7 +130,7 @@ pub async fn sync_with(
 
     let manifest_url = base.file(MANIFEST_FILE);
     let etag = known.as_ref().and_then(|known| known.etag.as_deref());
-    let response = http.get(&manifest_url, etag).await?;
+    let response = get(&http, &manifest_url, etag).await?;
     match (response.status(), &known) {
         (StatusCode::NOT_MODIFIED, Some(known)) if etag.is_some() => {
             source::touch(lock(store)?.conn(), &known.kit_id, now_unix)?;
@@ -157,9 +162,14 @@ pub async fn sync_with(
         .and_then(|value| value.to_str().ok())
         .filter(|value| value.len() <= MAX_ETAG_CHARS)
         .map(str::to_owned);
-    let manifest_bytes = http
-        .read_bounded(response, &manifest_url, "kit.json", MAX_MANIFEST_BYTES)
-        .await?;
+    let manifest_bytes = read_small(
+        &http,
+        response,
+        &manifest_url,
+        "kit.json",
+        MAX_MANIFEST_BYTES,
+    )
+    .await?;
     let manifest = Manifest::parse(&manifest_bytes)?;
     if let Some(known) = &known {
         if known.kit_id != manifest.id {
@@ -172,21 +182,21 @@ pub async fn sync_with(
     }
 
     let signature_url = base.file(SIGNATURE_FILE);
-    let response = http.get(&signature_url, None).await?;
+    let response = get(&http, &signature_url, None).await?;
     if response.status() == StatusCode::NOT_FOUND {
         return Err(Error::SignatureNotFound {
             url: signature_url.as_str().to_owned(),
         });
     }
     common_status(&signature_url, response.status())?;
-    let signature_bytes = http
-        .read_bounded(
-            response,
-            &signature_url,
-            SIGNATURE_FILE,
-            MAX_SIGNATURE_BYTES,
-        )
-        .await?;
+    let signature_bytes = read_small(
+        &http,
+        response,
+        &signature_url,
+        SIGNATURE_FILE,
+        MAX_SIGNATURE_BYTES,
+    )
+    .await?;
     let signature_text = String::from_utf8_lossy(&signature_bytes).into_owned();
     let signature = Signature::parse(&signature_text)?;
     // The signature is checked before a single asset byte is requested.

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use relais::render::{Picture, Typesetter};
 
 pub mod organizer;
+pub mod scripted;
 
 /// Raw RGBA pixels pulled out of a decoded picture, so tests can compare images without
 /// naming the image crate's types.
