@@ -7,6 +7,7 @@ fn main() {
             "app_info",
             "library",
             "render_preview",
+            "undrawable_characters",
             "export_image",
             "copy_image",
             "draft_save",

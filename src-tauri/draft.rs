@@ -6,7 +6,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::db::{self, Store};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("the draft for asset {asset_id} could not be saved or read ({source}). Your text is still in the window; export it to keep it.")]
@@ -80,4 +81,21 @@ pub fn discard(store: &Store, kit_id: &str, asset_id: &str) -> Result<(), Error>
         asset_id: asset_id.to_owned(),
         source,
     })
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of("error.draft", <Self as strum::VariantNames>::VARIANTS, &[])
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.draft.{}", <&str>::from(self)));
+        match self {
+            Error::Sql { asset_id, .. } | Error::Damaged { asset_id, .. } => {
+                message.text("asset", asset_id)
+            }
+        }
+    }
 }

@@ -11,6 +11,7 @@ pub mod db;
 pub mod draft;
 pub mod kit;
 pub mod logging;
+pub mod messages;
 pub mod net;
 pub mod networks;
 pub mod paths;

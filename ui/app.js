@@ -1,7 +1,7 @@
 // Wiring: language, views, status line, and the startup sequence.
 
 import {
-  t, tn, getLang, setLang, storedLang, normalizeLang, onLangChange, applyI18n,
+  t, tn, tm, getLang, setLang, storedLang, normalizeLang, onLangChange, applyI18n,
 } from "./i18n.js";
 import {
   hasTauri, appInfo, library as loadLibrary, normalizeError, listen as listenEvent,
@@ -45,10 +45,13 @@ function renderStatus() {
   el.textContent = statusText ? statusText() : "";
 }
 
+/** The sentence for an error, in the current language: the Rust message worded from
+ * the catalogue when there is one, else the category's own text. */
 function describeError(err) {
-  const { code, message } = normalizeError(err);
-  const generic = t(`error.${code}`) !== `error.${code}` ? t(`error.${code}`) : t("error.unknown");
-  return message ? `${generic} ${message}` : generic;
+  const { code, message, detail } = normalizeError(err);
+  if (detail) return tm(detail);
+  if (message && code === "untrusted") return message;
+  return t(`error.${code}`) !== `error.${code}` ? t(`error.${code}`) : t("error.unknown");
 }
 
 function showError(err) {
@@ -89,6 +92,7 @@ const editor = createEditor({
     title: $("editor-title"),
     kit: $("editor-kit"),
     unavailable: $("editor-unavailable"),
+    undrawable: $("editor-undrawable"),
     layerList: $("layer-list"),
     addLayerButton: $("add-layer"),
     suggestions: $("suggestions"),
@@ -239,8 +243,13 @@ async function start() {
     if (!saved && normalizeLang(info?.locale)) setLang(info.locale);
     // Opened from a relais://subscribe link: go straight to subscribing. Otherwise
     // look for new versions of subscribed kits in the background.
+    // Opened on a .relais file (double-clicked): straight to importing it.
     if (info?.subscribe_link) openSubscribeLink(info.subscribe_link);
-    else kits.checkAtStart();
+    else if (info?.kit_file) {
+      showView("kits");
+      kits.refresh();
+      kits.importPath(info.kit_file);
+    } else kits.checkAtStart();
   } catch (err) {
     // Not fatal: the library can still be used without version/locale.
     showError(err);

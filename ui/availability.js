@@ -3,11 +3,13 @@
 // Older libraries send no field: the asset is available.
 
 import { t, getLang } from "./i18n.js";
+import { formatUnixDate } from "./format.js";
 
+/** An RFC 3339 date or a time in milliseconds, as the catalogue's messages show dates. */
 export function formatDate(value) {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) return String(value ?? "");
-  return new Intl.DateTimeFormat(getLang(), { dateStyle: "long" }).format(date);
+  return formatUnixDate(Math.floor(date.getTime() / 1000), getLang());
 }
 
 /** A sentence saying why the asset cannot be used, or "" when it can. */

@@ -12,7 +12,7 @@
 import { t, tn, getLang, localized } from "./i18n.js";
 import { availabilityNote } from "./availability.js";
 import {
-  renderPreview, exportImage, copyImage, draftLoad, draftSave, thumbUrl,
+  renderPreview, undrawableCharacters, exportImage, copyImage, draftLoad, draftSave, thumbUrl,
 } from "./ipc.js";
 
 const RESIZE_DEBOUNCE_MS = 200;
@@ -47,7 +47,7 @@ const round4 = (v) => Math.round(v * 10000) / 10000;
 
 export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
   const {
-    preview, stage, frame, boxes, title, kit, unavailable, layerList, addLayerButton,
+    preview, stage, frame, boxes, title, kit, unavailable, undrawable, layerList, addLayerButton,
     suggestions, altInput, altCounter, credit, exportButton, copyButton, backButton,
     undoButton, redoButton,
   } = els;
@@ -64,6 +64,9 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
   let pending = null;
   let lastSize = { w: 0, h: 0 };
   let busy = false;
+  // Characters no font can draw in the current texts, and the texts they were found in.
+  let missing = [];
+  let missingChecked = "";
 
   let layers = [];
   let active = 0;
@@ -646,6 +649,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       renderTimes.push(performance.now() - started);
       if (renderTimes.length > 500) renderTimes.shift();
       if (request.session === session) await show(buffer, request);
+      if (request.session === session) await checkMissing(request);
     } catch (err) {
       if (request.session === session) onError(err);
     } finally {
@@ -684,6 +688,24 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     latencies.push(performance.now() - request.at);
     if (latencies.length > 500) latencies.shift();
     onRecovered?.();
+  }
+
+  /** Asks which characters cannot be drawn, once per distinct set of texts and fonts. */
+  async function checkMissing(request) {
+    const key = JSON.stringify(request.remix.layers.map((l) => [l.text, l.style?.font ?? null]));
+    if (key === missingChecked) return;
+    const found = await undrawableCharacters(request);
+    if (request.session !== session) return;
+    missingChecked = key;
+    missing = found;
+    showMissing();
+  }
+
+  function showMissing() {
+    undrawable.hidden = missing.length === 0;
+    undrawable.textContent = missing.length
+      ? tn("editor.undrawable", missing.length, { characters: missing.map((c) => t("editor.quoted", { text: c })).join(" ") })
+      : "";
   }
 
   function releaseBlob() {
@@ -749,6 +771,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     if (asset.licence) bits.push(t("editor.licence", { licence: asset.licence }));
     credit.textContent = bits.join(" · ");
     credit.hidden = bits.length === 0;
+    showMissing();
     const blocked = availabilityNote(asset);
     unavailable.hidden = !blocked;
     unavailable.textContent = blocked || "";
@@ -853,6 +876,9 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       preview.src = thumbUrl(asset.thumb_sha256);
       releaseBlob();
       preview.dataset.text = "";
+      missing = [];
+      missingChecked = "";
+      showMissing();
       layoutFrame();
       layers = layersFromKit();
       altEdited = false;

@@ -17,7 +17,13 @@ export function hasTauri() {
  */
 export function normalizeError(err) {
   if (err && typeof err === "object" && "code" in err) {
-    return { code: String(err.code || "unknown"), message: String(err.message ?? "") };
+    return {
+      code: String(err.code || "unknown"),
+      message: String(err.message ?? ""),
+      // The message worded from the catalogue: {code, params}.
+      detail: err.detail && typeof err.detail === "object" ? err.detail : null,
+      ...(err.inspection ? { inspection: err.inspection } : {}),
+    };
   }
   if (err instanceof Error) return { code: "unknown", message: err.message };
   if (typeof err === "string") return { code: "unknown", message: err };
@@ -65,6 +71,11 @@ export async function library() {
 export async function renderPreview({ kitId, assetId, remix, maxWidth, maxHeight }) {
   const raw = await call("render_preview", { kitId, assetId, remix, maxWidth, maxHeight });
   return toArrayBuffer(raw);
+}
+
+export async function undrawableCharacters({ kitId, assetId, remix }) {
+  const chars = await call("undrawable_characters", { kitId, assetId, remix });
+  return Array.isArray(chars) ? chars.map(String) : [];
 }
 
 export const exportImage = ({ kitId, assetId, remix }) =>

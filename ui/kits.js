@@ -1,7 +1,7 @@
 // Kits view: installed kits, import from a file, a folder, a URL or a drop on
 // the window, with a trust confirmation before the first import of a kit.
 
-import { t, tn, localized } from "./i18n.js";
+import { t, tn, tm, localized } from "./i18n.js";
 import {
   kits as loadKits, pickKit, kitInspect, kitImport, kitSubscribe, kitUpdate, kitRemove,
   listen, onDragDrop,
@@ -228,8 +228,9 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
 
   function showResults(results, kit) {
     setResult(() => results.flatMap((raw) => {
-      if (raw && typeof raw.error === "string") {
-        return [paragraph(t("kits.updateFailed", { kit: raw.kit_id ?? "", error: raw.error }), "warning")];
+      if (raw?.error) {
+        const error = raw.error.detail ? tm(raw.error.detail) : String(raw.error.message ?? "");
+        return [paragraph(t("kits.updateFailed", { kit: raw.kit_id ?? "", error }), "warning")];
       }
       const report = importReportOf(raw);
       if (!report) {
@@ -336,7 +337,7 @@ export function createKits({ els, onError, onStatus, onLibraryChanged }) {
       return;
     }
     const news = (Array.isArray(reports) ? reports : []).filter(
-      (raw) => typeof raw?.error === "string" || importReportOf(raw),
+      (raw) => Boolean(raw?.error) || importReportOf(raw),
     );
     if (!news.length) return;
     await refresh();

@@ -2,33 +2,37 @@
 
 use std::io::Write;
 
+use super::say::Say;
 use crate::kit;
+use crate::messages::{Lang, Message};
 
-/// What an import did, as `relais kit import` and `relais kit update` print it: one line
-/// ending with `detail`, then each asset the organizer withdrew and why.
+/// What an import did: one line ending with `detail`, then each asset the organizer
+/// withdrew and why.
 pub(super) fn write_import(
     out: &mut impl Write,
     report: &kit::ImportReport,
-    detail: &str,
+    detail: Message,
+    lang: Lang,
 ) -> std::io::Result<()> {
-    let what = match report.outcome {
-        kit::ImportOutcome::Installed => "installed".to_owned(),
-        kit::ImportOutcome::Updated(previous) => format!("updated from version {previous}"),
-        kit::ImportOutcome::Unchanged => "already installed, unchanged".to_owned(),
-    };
-    writeln!(
-        out,
-        "kit `{}` version {} {what}: {} assets, {detail}",
-        report.kit_id, report.version, report.assets
-    )?;
+    let line = match report.outcome {
+        kit::ImportOutcome::Installed => Say::ImportInstalled.message(),
+        kit::ImportOutcome::Updated(previous) => Say::ImportUpdated
+            .message()
+            .number("previous", previous as i64),
+        kit::ImportOutcome::Unchanged => Say::ImportUnchanged.message(),
+    }
+    .text("kit", &report.kit_id)
+    .number("version", report.version as i64)
+    .number("count", report.assets as i64)
+    .nested("detail", detail);
+    writeln!(out, "{}", line.render(lang))?;
     for retracted in &report.retracted {
-        writeln!(
-            out,
-            "withdrawn by the organizer: {} ({}): {}",
-            retracted.title.get("fr"),
-            retracted.asset_id,
-            retracted.reason.get("fr")
-        )?;
+        let line = Say::ImportWithdrawn
+            .message()
+            .localized("title", &retracted.title.fr, &retracted.title.en)
+            .text("asset", &retracted.asset_id)
+            .localized("reason", &retracted.reason.fr, &retracted.reason.en);
+        writeln!(out, "{}", line.render(lang))?;
     }
     Ok(())
 }

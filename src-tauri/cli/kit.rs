@@ -3,9 +3,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 
+use super::say::Say;
 use super::{Cli, Error};
 use crate::db::Store;
 use crate::kit::{self, signature};
+use crate::messages::Lang;
 use crate::render::{Limits, Typesetter};
 
 #[derive(Debug, Subcommand)]
@@ -137,8 +139,8 @@ pub fn run(cli: &Cli, command: &KitCommand) -> Result<(), Error> {
             println!("{}", args.out.display());
             Ok(())
         }
-        KitCommand::Keygen(args) => keygen(args),
-        KitCommand::Build(args) => build(args),
+        KitCommand::Keygen(args) => keygen(cli, args),
+        KitCommand::Build(args) => build(cli, args),
         KitCommand::Verify(args) => verify(cli, args),
         KitCommand::Import(args) => import(cli, args),
         KitCommand::Remove(args) => remove(cli, args),
@@ -205,8 +207,10 @@ fn import(cli: &Cli, args: &ImportArgs) -> Result<(), Error> {
         writeln!(out)?;
         return Ok(());
     }
-    let signed = format!("signed by the key with fingerprint {}", report.fingerprint);
-    super::import_report::write_import(&mut out, &report, &signed)?;
+    let signed = Say::ImportSignedBy
+        .message()
+        .text("fingerprint", report.fingerprint);
+    super::import_report::write_import(&mut out, &report, signed, cli.lang())?;
     Ok(())
 }
 
@@ -225,11 +229,13 @@ fn shell_quote(value: &str) -> String {
 fn remove(cli: &Cli, args: &RemoveArgs) -> Result<(), Error> {
     let mut store = Store::open(&cli.data_dir()?)?;
     kit::remove_kit(&mut store, &args.id)?;
-    println!("removed kit `{}`", args.id);
+    let line = Say::KitRemoved.message().text("kit", &args.id);
+    println!("{}", line.render(cli.lang()));
     Ok(())
 }
 
-fn keygen(args: &KeygenArgs) -> Result<(), Error> {
+fn keygen(cli: &Cli, args: &KeygenArgs) -> Result<(), Error> {
+    let lang = cli.lang();
     let secret_path = args.out.join(signature::SECRET_KEY_FILE);
     // Refuse before asking for a password that would then be thrown away.
     for path in [&secret_path, &args.out.join(signature::PUBLIC_KEY_FILE)] {
@@ -242,35 +248,37 @@ fn keygen(args: &KeygenArgs) -> Result<(), Error> {
     let password = if args.unencrypted {
         None
     } else {
-        Some(new_password(&secret_path).map_err(kit_error)?)
+        Some(new_password(&secret_path, lang).map_err(kit_error)?)
     };
     let pair = signature::generate_key_pair(&args.out, password.as_deref()).map_err(kit_error)?;
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "secret key: {} ({}; keep it private)",
-        pair.secret_path.display(),
-        if args.unencrypted {
-            "NOT password-protected"
-        } else {
-            "password-protected"
-        }
-    )?;
-    writeln!(out, "public key: {}", pair.public_path.display())?;
-    writeln!(
-        out,
-        "fingerprint (publish it for volunteers to check): {}",
-        pair.public.fingerprint()
-    )?;
-    writeln!(out, "minisign key id: {}", pair.public.key_id())?;
+    let secret = if args.unencrypted {
+        Say::KeygenSecretUnprotected
+    } else {
+        Say::KeygenSecretProtected
+    };
+    for line in [
+        secret.message().text("path", pair.secret_path.display()),
+        Say::KeygenPublic
+            .message()
+            .text("path", pair.public_path.display()),
+        Say::KeygenFingerprint
+            .message()
+            .text("fingerprint", pair.public.fingerprint()),
+        Say::KeygenKeyId
+            .message()
+            .text("key_id", pair.public.key_id()),
+    ] {
+        writeln!(out, "{}", line.render(lang))?;
+    }
     writeln!(out, "{}", pair.public.to_base64())?;
     Ok(())
 }
 
-fn build(args: &BuildArgs) -> Result<(), Error> {
+fn build(cli: &Cli, args: &BuildArgs) -> Result<(), Error> {
     let key_file = signature::SecretKeyFile::read(&args.key).map_err(kit_error)?;
     let password = if key_file.is_encrypted() {
-        Some(existing_password(key_file.path()).map_err(kit_error)?)
+        Some(existing_password(key_file.path(), cli.lang()).map_err(kit_error)?)
     } else {
         None
     };
@@ -283,24 +291,25 @@ fn build(args: &BuildArgs) -> Result<(), Error> {
         &Limits::default(),
     )
     .map_err(kit::Error::from)?;
-    println!(
-        "built kit `{}` version {} ({} assets), signed with the key with fingerprint {}: {}",
-        report.kit_id,
-        report.version,
-        report.assets,
-        report.fingerprint,
-        report.out.display()
-    );
+    let line = Say::BuildDone
+        .message()
+        .text("kit", &report.kit_id)
+        .number("version", report.version as i64)
+        .number("count", report.assets as i64)
+        .text("fingerprint", report.fingerprint)
+        .text("path", report.out.display());
+    println!("{}", line.render(cli.lang()));
     Ok(())
 }
 
-fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
+fn verify(cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
+    let lang = cli.lang();
     if let Some(url) = args.path.to_str().filter(|path| is_url(path)) {
         let key = args.pubkey.as_deref().ok_or_else(|| Error::PubkeyNeeded {
             url: url.to_owned(),
         })?;
         let key = signature::PublicKey::from_file_or_text(key).map_err(kit_error)?;
-        return super::sync::verify_url(url, &key);
+        return super::sync::verify_url(url, &key, lang);
     }
     // A .relais file is checked as the folder it unpacks to, with the same limits as
     // an import, in a temp folder removed afterwards.
@@ -330,26 +339,28 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
     let mut print_error = None;
     let result = kit::verify_folder(folder, key.as_ref(), &Limits::default(), &mut |passed| {
         let line = match passed {
-                kit::Passed::Signature {
-                    fingerprint,
-                    trusted_comment,
-                } => format!(
-                    "ok  signature: kit.json signed by the key with fingerprint {fingerprint}, trusted comment \"{trusted_comment}\""
-                ),
-                kit::Passed::SignatureWellFormed { embedded } => format!(
-                    "--  signature: well-formed; NOT checked (no --pubkey){}",
-                    embedded.map(|fingerprint| format!(", kit.json carries the key with fingerprint {fingerprint}")).unwrap_or_default()
-                ),
-                kit::Passed::File { entry } => format!(
-                    "ok  {}: {} bytes, SHA-256 matches, {}x{} {}",
-                    entry.file,
-                    entry.size,
-                    entry.width,
-                    entry.height,
-                    entry.kind.as_str()
-                ),
-            };
-        if let Err(error) = writeln!(out, "{line}") {
+            kit::Passed::Signature {
+                fingerprint,
+                trusted_comment,
+            } => Say::VerifySignature
+                .message()
+                .text("fingerprint", fingerprint)
+                .text("comment", trusted_comment),
+            kit::Passed::SignatureWellFormed {
+                embedded: Some(fingerprint),
+            } => Say::VerifyUncheckedEmbedded
+                .message()
+                .text("fingerprint", fingerprint),
+            kit::Passed::SignatureWellFormed { embedded: None } => Say::VerifyUnchecked.message(),
+            kit::Passed::File { entry } => Say::VerifyFile
+                .message()
+                .text("file", &entry.file)
+                .size("size", entry.size)
+                .text("width", entry.width)
+                .text("height", entry.height)
+                .text("kind", entry.kind.as_str()),
+        };
+        if let Err(error) = writeln!(out, "{}", line.render(lang)) {
             print_error.get_or_insert(error);
         }
     });
@@ -357,13 +368,12 @@ fn verify(_cli: &Cli, args: &VerifyArgs) -> Result<(), Error> {
         return Err(error.into());
     }
     let verified = result?;
-    writeln!(
-        out,
-        "ok  kit `{}` version {}: signature and all {} files check out",
-        verified.manifest.id,
-        verified.manifest.version,
-        verified.manifest.assets.len()
-    )?;
+    let done = Say::VerifyDone
+        .message()
+        .text("kit", &verified.manifest.id)
+        .number("version", verified.manifest.version as i64)
+        .number("count", verified.manifest.assets.len() as i64);
+    writeln!(out, "{}", done.render(lang))?;
     Ok(())
 }
 
@@ -373,7 +383,7 @@ fn kit_error(error: impl Into<kit::Error>) -> Error {
 
 /// A new key's password: from the environment for scripts, else typed twice at the
 /// terminal. Never echoed, printed or logged.
-fn new_password(secret_path: &Path) -> Result<String, signature::Error> {
+fn new_password(secret_path: &Path, lang: Lang) -> Result<String, signature::Error> {
     if let Some(password) = env_password() {
         return Ok(password);
     }
@@ -386,15 +396,15 @@ fn new_password(secret_path: &Path) -> Result<String, signature::Error> {
         rpassword::prompt_password(text)
             .map_err(|source| signature::Error::PasswordPrompt { source })
     };
-    let first = prompt("Password for the new secret key: ")?;
-    let second = prompt("The same password again: ")?;
+    let first = prompt(&Say::PasswordNew.message().render(lang))?;
+    let second = prompt(&Say::PasswordAgain.message().render(lang))?;
     if first != second {
         return Err(signature::Error::PasswordsDiffer);
     }
     Ok(first)
 }
 
-fn existing_password(secret_path: &Path) -> Result<String, signature::Error> {
+fn existing_password(secret_path: &Path, lang: Lang) -> Result<String, signature::Error> {
     if let Some(password) = env_password() {
         return Ok(password);
     }
@@ -403,7 +413,10 @@ fn existing_password(secret_path: &Path) -> Result<String, signature::Error> {
             path: secret_path.to_path_buf(),
         });
     }
-    rpassword::prompt_password(format!("Password for {}: ", secret_path.display()))
+    let prompt = Say::PasswordExisting
+        .message()
+        .text("path", secret_path.display());
+    rpassword::prompt_password(prompt.render(lang))
         .map_err(|source| signature::Error::PasswordPrompt { source })
 }
 
@@ -429,19 +442,22 @@ fn list(cli: &Cli, args: &ListArgs) -> Result<(), Error> {
         serde_json::to_writer_pretty(&mut out, &kits).map_err(std::io::Error::from)?;
         writeln!(out)?;
     } else {
+        let lang = cli.lang();
         for summary in kits {
-            writeln!(
-                out,
-                "{}\tv{}\t{} assets\t{} ({})\tkey {}",
-                summary.id,
-                summary.version,
-                summary.assets,
-                summary.title.get("fr"),
-                summary.publisher,
-                summary
-                    .fingerprint
-                    .map_or_else(|| "-".to_owned(), |fingerprint| fingerprint.to_string())
-            )?;
+            let line = Say::ListLine
+                .message()
+                .text("kit", &summary.id)
+                .number("version", summary.version as i64)
+                .number("count", summary.assets as i64)
+                .localized("title", &summary.title.fr, &summary.title.en)
+                .text("publisher", &summary.publisher)
+                .text(
+                    "fingerprint",
+                    summary
+                        .fingerprint
+                        .map_or_else(|| "-".to_owned(), |fingerprint| fingerprint.to_string()),
+                );
+            writeln!(out, "{}", line.render(lang))?;
         }
     }
     Ok(())

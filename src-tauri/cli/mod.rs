@@ -2,13 +2,17 @@
 
 mod import_report;
 mod kit;
+pub mod launch;
 mod render;
+mod say;
 pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+pub use say::message_codes;
 
 #[derive(Debug, Parser)]
 #[command(name = "relais", version, about = "Relay approved campaign visuals with your own caption.", long_about = None)]
@@ -17,10 +21,6 @@ pub struct Cli {
     /// platform's app-data folder.
     #[arg(long, global = true, env = "RELAIS_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
-
-    /// A `relais://subscribe?url=…` link, as the desktop passes it when one is opened.
-    #[arg(value_name = "LINK", hide = true)]
-    pub link: Option<String>,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -44,7 +44,8 @@ impl Command {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error(
@@ -78,6 +79,11 @@ pub enum Error {
 }
 
 impl Cli {
+    /// The language the command line speaks: `LC_ALL`, `LC_MESSAGES`, `LANG`.
+    pub fn lang(&self) -> crate::messages::Lang {
+        crate::messages::from_environment(|name| std::env::var(name).ok())
+    }
+
     pub fn data_dir(&self) -> Result<PathBuf, Error> {
         self.data_dir
             .clone()
@@ -96,14 +102,53 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
         .flatten();
     let _log = crate::logging::for_command(data_dir.as_deref());
     let result = match command {
-        Command::Render(args) => render::run(args),
+        Command::Render(args) => render::run(cli, args),
         Command::Kit(command) => kit::run(cli, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("relais: {error}");
+            use crate::messages::Describe;
+            tracing::warn!(%error, "command failed");
+            eprintln!("relais: {}", error.describe().render(cli.lang()));
             ExitCode::FAILURE
+        }
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.cli",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["render", "kit", "store", "remote"],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        use crate::messages::{io_reason, Message};
+        let message = Message::new(format!("error.cli.{}", <&str>::from(self)));
+        match self {
+            Error::NoDataDir => message,
+            Error::Render(inner) => inner.describe(),
+            Error::Kit(inner) => inner.describe(),
+            Error::Store(inner) => inner.describe(),
+            Error::Remote(inner) => inner.describe(),
+            Error::TrustNeeded {
+                publisher,
+                kit,
+                version,
+                fingerprint,
+                command,
+            } => message
+                .text("publisher", publisher)
+                .text("kit", kit)
+                .number("version", *version as i64)
+                .text("fingerprint", fingerprint)
+                .text("command", command),
+            Error::PubkeyNeeded { url } => message.text("url", url),
+            Error::FontNotGiven { family } => message.text("family", family),
+            Error::Output(source) => message.nested("reason", io_reason(source)),
         }
     }
 }

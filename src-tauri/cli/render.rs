@@ -3,6 +3,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 
+use super::say::Say;
 use super::Error;
 use crate::render::{
     self, render_file_as, Caption, KitFont, Limits, OutputFormat, Remix, Typesetter,
@@ -50,7 +51,7 @@ fn parse_font(value: &str) -> Result<(String, PathBuf), String> {
     }
 }
 
-pub fn run(args: &RenderArgs) -> Result<(), Error> {
+pub fn run(cli: &super::Cli, args: &RenderArgs) -> Result<(), Error> {
     let limits = Limits::default();
     let mut typesetter = Typesetter::new();
     let remix = match (&args.layers, &args.text) {
@@ -74,6 +75,16 @@ pub fn run(args: &RenderArgs) -> Result<(), Error> {
             }
         }
     }
+    // Rendered anyway (the rest of the caption is good), but never without a word.
+    // Before the image is read: which characters can be drawn does not depend on its size.
+    let undrawable = typesetter.undrawable(&remix, 1000, 1000);
+    if !undrawable.is_empty() {
+        let line = Say::RenderUndrawable
+            .message()
+            .text("characters", characters(&undrawable))
+            .number("count", undrawable.len() as u64);
+        eprintln!("relais: {}", line.render(cli.lang()));
+    }
     let format = match (OutputFormat::from_path(&args.output)?, args.quality) {
         (OutputFormat::Jpeg { .. }, Some(quality)) => OutputFormat::Jpeg { quality },
         (format, _) => format,
@@ -88,6 +99,16 @@ pub fn run(args: &RenderArgs) -> Result<(), Error> {
     )?;
     println!("{}", args.output.display());
     Ok(())
+}
+
+/// Each character with its code point, which says what it is even where the terminal
+/// cannot draw it either: `中 (U+4E2D)`.
+fn characters(chars: &[char]) -> String {
+    chars
+        .iter()
+        .map(|c| format!("{c} (U+{:04X})", u32::from(*c)))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A font file, read within the size a kit file may have.

@@ -6,11 +6,13 @@ use std::sync::Mutex;
 
 use clap::Args;
 
+use super::say::Say;
 use super::{Cli, Error};
 use crate::db::Store;
 use crate::kit::remote::{self, Progress, SyncOptions, SyncOutcome, SyncReport};
 use crate::kit::signature::PublicKey;
 use crate::kit::Trust;
+use crate::messages::{Describe, Lang};
 use crate::render::Limits;
 
 #[derive(Debug, Args)]
@@ -23,7 +25,7 @@ pub struct UpdateArgs {
 /// `relais kit import https://…`: the kit folder served at `url`.
 pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(), Error> {
     let store = Mutex::new(Store::open(&cli.data_dir()?)?);
-    let bar = ProgressLine::new();
+    let bar = ProgressLine::new(cli.lang());
     let report = runtime()?.block_on(remote::sync(
         &store,
         url,
@@ -57,13 +59,13 @@ pub fn import_url(cli: &Cli, url: &str, trust: &Trust, json: bool) -> Result<(),
         writeln!(out)?;
         return Ok(());
     }
-    print_report(&report)
+    print_report(&report, cli.lang())
 }
 
 /// `relais kit verify https://… --pubkey KEY`: the kit is synced into a throwaway data
 /// folder, which runs every check an import runs (signature with `key` first, then
 /// every file's size, SHA-256 and pixels), and nothing of it is kept.
-pub fn verify_url(url: &str, key: &PublicKey) -> Result<(), Error> {
+pub fn verify_url(url: &str, key: &PublicKey, lang: Lang) -> Result<(), Error> {
     let scratch = tempfile::Builder::new()
         .prefix("relais-verify-")
         .tempdir()
@@ -72,7 +74,7 @@ pub fn verify_url(url: &str, key: &PublicKey) -> Result<(), Error> {
             source,
         })?;
     let store = Mutex::new(Store::open(scratch.path())?);
-    let bar = ProgressLine::new();
+    let bar = ProgressLine::new(lang);
     let report = runtime()?.block_on(remote::sync(
         &store,
         url,
@@ -88,34 +90,39 @@ pub fn verify_url(url: &str, key: &PublicKey) -> Result<(), Error> {
         return Ok(());
     };
     let mut out = std::io::stdout().lock();
-    writeln!(
-        out,
-        "ok  signature: kit.json signed by the key with fingerprint {}, trusted comment \"kit={} version={}\"",
-        import.fingerprint, import.kit_id, import.version
-    )?;
-    writeln!(
-        out,
-        "ok  {} files ({}) downloaded from {}: sizes, SHA-256 and dimensions match kit.json",
-        report.files_fetched,
-        megabytes(report.bytes_fetched),
-        report.url
-    )?;
-    writeln!(
-        out,
-        "verified: kit `{}` version {}, {} assets",
-        import.kit_id, import.version, import.assets
-    )?;
+    for line in [
+        Say::VerifySignature
+            .message()
+            .text("fingerprint", import.fingerprint)
+            .text(
+                "comment",
+                crate::kit::signature::trusted_comment(&import.kit_id, import.version),
+            ),
+        Say::VerifyUrlFiles
+            .message()
+            .number("count", report.files_fetched as i64)
+            .size("size", report.bytes_fetched)
+            .text("url", &report.url),
+        Say::VerifyDone
+            .message()
+            .text("kit", &import.kit_id)
+            .number("version", import.version as i64)
+            .number("count", report.files_fetched as i64),
+    ] {
+        writeln!(out, "{}", line.render(lang))?;
+    }
     Ok(())
 }
 
 /// `relais kit update [ID]`. Every kit is tried; the command fails if any kit failed.
 pub fn update(cli: &Cli, args: &UpdateArgs) -> Result<(), Error> {
+    let lang = cli.lang();
     let store = Mutex::new(Store::open(&cli.data_dir()?)?);
     let now = crate::clock::now_unix();
     let limits = Limits::default();
     let options = SyncOptions::default();
     let runtime = runtime()?;
-    let bar = ProgressLine::new();
+    let bar = ProgressLine::new(lang);
     if let Some(kit_id) = &args.kit_id {
         let report = runtime.block_on(remote::update_kit(
             &store,
@@ -126,7 +133,7 @@ pub fn update(cli: &Cli, args: &UpdateArgs) -> Result<(), Error> {
             &|progress| bar.show(kit_id, progress),
         ));
         bar.finish();
-        return print_report(&report?);
+        return print_report(&report?, lang);
     }
     let updates = runtime.block_on(remote::update_all(
         &store,
@@ -137,15 +144,19 @@ pub fn update(cli: &Cli, args: &UpdateArgs) -> Result<(), Error> {
     ))?;
     bar.finish();
     if updates.is_empty() {
-        println!("no kit has a web address to update from (import one with `relais kit import https://…`)");
+        println!("{}", Say::UpdateNone.message().render(lang));
         return Ok(());
     }
     let mut first_error = None;
     for update in updates {
         match update.result {
-            Ok(report) => print_report(&report)?,
+            Ok(report) => print_report(&report, lang)?,
             Err(error) => {
-                eprintln!("relais: kit `{}`: {error}", update.kit_id);
+                let line = Say::UpdateFailed
+                    .message()
+                    .text("kit", &update.kit_id)
+                    .nested("problem", error.describe());
+                eprintln!("relais: {}", line.render(lang));
                 first_error.get_or_insert(error);
             }
         }
@@ -167,19 +178,22 @@ fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         })?)
 }
 
-fn print_report(report: &SyncReport) -> Result<(), Error> {
+fn print_report(report: &SyncReport, lang: Lang) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match &report.outcome {
         SyncOutcome::NotModified => {
-            writeln!(out, "kit `{}`: up to date ({})", report.kit_id, report.url)?
+            let line = Say::UpdateUpToDate
+                .message()
+                .text("kit", &report.kit_id)
+                .text("url", &report.url);
+            writeln!(out, "{}", line.render(lang))?
         }
         SyncOutcome::Imported(import) => {
-            let downloaded = format!(
-                "{} files downloaded ({})",
-                report.files_fetched,
-                megabytes(report.bytes_fetched)
-            );
-            super::import_report::write_import(&mut out, import, &downloaded)?;
+            let downloaded = Say::ImportDownloaded
+                .message()
+                .number("count", report.files_fetched as i64)
+                .size("size", report.bytes_fetched);
+            super::import_report::write_import(&mut out, import, downloaded, lang)?;
         }
     }
     Ok(())
@@ -189,13 +203,15 @@ fn print_report(report: &SyncReport) -> Result<(), Error> {
 /// and scripts get only the final report.
 struct ProgressLine {
     enabled: bool,
+    lang: Lang,
     drawn: std::sync::atomic::AtomicBool,
 }
 
 impl ProgressLine {
-    fn new() -> Self {
+    fn new(lang: Lang) -> Self {
         Self {
             enabled: std::io::stderr().is_terminal(),
+            lang,
             drawn: std::sync::atomic::AtomicBool::new(false),
         }
     }
@@ -209,14 +225,15 @@ impl ProgressLine {
             .unwrap_or(100);
         let mut err = std::io::stderr().lock();
         // A failed write to the terminal only loses a progress line.
-        let _ = write!(
-            err,
-            "\r\x1b[2K{label}: {}/{} files, {} of {} ({percent}%)",
-            progress.files_done,
-            progress.files_total,
-            megabytes(progress.bytes_done),
-            megabytes(progress.bytes_total)
-        );
+        let line = Say::Progress
+            .message()
+            .text("label", label)
+            .number("files_done", progress.files_done as i64)
+            .number("files_total", progress.files_total as i64)
+            .size("done", progress.bytes_done)
+            .size("total", progress.bytes_total)
+            .number("percent", percent as i64);
+        let _ = write!(err, "\r\x1b[2K{}", line.render(self.lang));
         let _ = err.flush();
         self.drawn.store(true, std::sync::atomic::Ordering::Relaxed);
     }
@@ -226,8 +243,4 @@ impl ProgressLine {
             eprintln!();
         }
     }
-}
-
-fn megabytes(bytes: u64) -> String {
-    format!("{:.1} MB", bytes as f64 / 1_000_000.0)
 }

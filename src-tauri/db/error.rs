@@ -1,6 +1,11 @@
 use std::path::PathBuf;
 
-#[derive(Debug, thiserror::Error)]
+use strum::VariantNames;
+
+use crate::messages::{codes_of, io_reason, Describe, Message};
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("the data folder {path} is in use by another Relais window or command. Close it first, or choose another folder with --data-dir.")]
@@ -25,4 +30,28 @@ pub enum Error {
     },
     #[error("database error: {0}")]
     Sql(#[from] rusqlite::Error),
+}
+
+impl Describe for Error {
+    fn codes() -> Vec<String> {
+        codes_of("error.db", Self::VARIANTS, &[])
+    }
+
+    fn describe(&self) -> Message {
+        let message = Message::new(format!("error.db.{}", <&str>::from(self)));
+        match self {
+            Error::InUse { path } => message.text("path", path.display()),
+            Error::Folder { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::Open { path, source } => {
+                message.text("path", path.display()).text("detail", source)
+            }
+            Error::NewerSchema { path, found, known } => message
+                .text("path", path.display())
+                .number("found", *found)
+                .number("known", *known),
+            Error::Sql(source) => message.text("detail", source),
+        }
+    }
 }

@@ -1,11 +1,17 @@
 use serde::Serialize;
+use strum::VariantNames;
 
-/// The one error shape the UI receives. `code` exists only where the UI branches on it;
-/// `message` is a human sentence (never a debug dump, never a secret).
+use crate::messages::{Describe, Message};
+
+/// The one error shape the UI receives. `code` is the category the UI branches on
+/// (`needs_trust`, `kit_refused`…); `detail` is the message the UI words from the
+/// catalogue in the volunteer's language; `message` is the English sentence, kept for
+/// logs and as the last fallback. Never a debug dump, never a secret.
 #[derive(Debug, Serialize)]
 pub struct IpcError {
     pub code: &'static str,
     pub message: String,
+    pub detail: Message,
     /// With `needs_trust`: what the trust dialog shows before the volunteer confirms.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub inspection: Option<Box<TrustRequest>>,
@@ -21,11 +27,45 @@ pub struct TrustRequest {
     fingerprint: crate::kit::Fingerprint,
 }
 
+/// Messages the shell itself produces (`error.app.*`).
+#[derive(Debug, Clone, Copy, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum AppMessage {
+    Internal,
+    AssetExpired,
+    AssetNotYet,
+    Clipboard,
+}
+
+impl AppMessage {
+    pub fn message(self) -> Message {
+        Message::new(format!("error.app.{}", <&str>::from(self)))
+    }
+}
+
+/// The codes of [`AppMessage`], for the catalogue test.
+pub fn message_codes() -> Vec<String> {
+    AppMessage::VARIANTS
+        .iter()
+        .map(|variant| format!("error.app.{variant}"))
+        .collect()
+}
+
 impl IpcError {
-    fn new(code: &'static str, message: impl ToString) -> Self {
+    fn new(code: &'static str, error: &(impl Describe + std::fmt::Display)) -> Self {
         Self {
             code,
-            message: message.to_string(),
+            message: error.to_string(),
+            detail: error.describe(),
+            inspection: None,
+        }
+    }
+
+    fn from_message(code: &'static str, detail: Message) -> Self {
+        Self {
+            code,
+            message: detail.render(crate::messages::Lang::En),
+            detail,
             inspection: None,
         }
     }
@@ -42,7 +82,12 @@ impl From<crate::kit::remote::Error> for IpcError {
                 publisher,
                 fingerprint,
             }) => {
-                let message = format!("kit `{kit}` is not trusted yet");
+                let refusal = crate::kit::Error::NotTrusted {
+                    kit: kit.clone(),
+                    version,
+                    publisher: publisher.clone(),
+                    fingerprint,
+                };
                 Self {
                     inspection: Some(Box::new(TrustRequest {
                         kit_id: kit,
@@ -50,30 +95,30 @@ impl From<crate::kit::remote::Error> for IpcError {
                         publisher,
                         fingerprint,
                     })),
-                    ..Self::new("needs_trust", message)
+                    ..Self::new("needs_trust", &refusal)
                 }
             }
             Error::Kit(error) => error.into(),
-            other => Self::new("network", other),
+            other => Self::new("network", &other),
         }
     }
 }
 
 impl From<crate::kit::subscribe::Error> for IpcError {
     fn from(error: crate::kit::subscribe::Error) -> Self {
-        Self::new("invalid_input", error)
+        Self::new("invalid_input", &error)
     }
 }
 
 impl From<crate::kit::key::Error> for IpcError {
     fn from(error: crate::kit::key::Error) -> Self {
-        Self::new("invalid_input", error)
+        Self::new("invalid_input", &error)
     }
 }
 
 impl From<crate::kit::signature::Error> for IpcError {
     fn from(error: crate::kit::signature::Error) -> Self {
-        Self::new("invalid_input", error)
+        Self::new("invalid_input", &error)
     }
 }
 
@@ -90,12 +135,15 @@ impl From<crate::kit::Error> for IpcError {
             | Error::NotTrusted { .. }
             | Error::FingerprintMismatch { .. } => "untrusted",
             Error::Blob { .. } | Error::Staging { .. } | Error::FileRead { .. } => "io",
-            Error::Store(_) | Error::Demo(_) | Error::Build(_) => "internal",
+            Error::Store(_)
+            | Error::Demo(_)
+            | Error::Build(_)
+            | Error::StoredDataDamaged { .. } => "internal",
             // Everything else is a kit that failed a check: refused, nothing written.
             _ => "kit_refused",
         };
         tracing::warn!(%error, "command failed");
-        Self::new(code, error)
+        Self::new(code, &error)
     }
 }
 
@@ -108,7 +156,7 @@ impl From<crate::render::Error> for IpcError {
             _ => "internal",
         };
         tracing::warn!(%error, "render failed");
-        Self::new(code, error)
+        Self::new(code, &error)
     }
 }
 
@@ -119,44 +167,36 @@ impl From<crate::db::Error> for IpcError {
             _ => "internal",
         };
         tracing::warn!(%error, "store failed");
-        Self::new(code, error)
-    }
-}
-
-impl IpcError {
-    /// A lock poisoned by a panic in another command: the app state cannot be trusted.
-    pub fn poisoned() -> Self {
-        Self::new(
-            "internal",
-            "Relais hit an internal error; restart it. Your kits are safe.",
-        )
-    }
-}
-
-impl IpcError {
-    /// An asset outside its validity dates: shown, but not exported or posted.
-    pub fn unavailable(message: impl ToString) -> Self {
-        Self::new("unavailable", message)
-    }
-
-    /// Input from the window that the library cannot use; `message` says what was wrong.
-    pub fn invalid(message: impl ToString) -> Self {
-        Self::new("invalid_input", message)
-    }
-
-    /// No clipboard (no display server, or another program holds it): say what to do.
-    pub fn clipboard(error: arboard::Error) -> Self {
-        tracing::warn!(%error, "clipboard failed");
-        Self::new(
-            "clipboard",
-            format!("The image could not be put on the clipboard ({error}). Use Export instead."),
-        )
+        Self::new(code, &error)
     }
 }
 
 impl From<crate::draft::Error> for IpcError {
     fn from(error: crate::draft::Error) -> Self {
         tracing::warn!(%error, "draft failed");
-        Self::new("draft", error)
+        Self::new("draft", &error)
+    }
+}
+
+impl IpcError {
+    /// A lock poisoned by a panic in another command: the app state cannot be trusted.
+    pub fn poisoned() -> Self {
+        Self::from_message("internal", AppMessage::Internal.message())
+    }
+
+    /// An asset outside its validity dates: shown, but not exported or posted.
+    pub fn unavailable(detail: Message) -> Self {
+        Self::from_message("unavailable", detail)
+    }
+
+    /// Input from the window that the library cannot use.
+    pub fn invalid(detail: Message) -> Self {
+        Self::from_message("invalid_input", detail)
+    }
+
+    /// No clipboard (no display server, or another program holds it): say what to do.
+    pub fn clipboard(error: arboard::Error) -> Self {
+        tracing::warn!(%error, "clipboard failed");
+        Self::from_message("clipboard", AppMessage::Clipboard.message())
     }
 }

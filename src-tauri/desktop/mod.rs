@@ -10,7 +10,7 @@ mod error;
 mod protocol;
 mod state;
 
-pub use error::IpcError;
+pub use error::{message_codes, IpcError};
 pub use state::AppState;
 
 use std::path::PathBuf;
@@ -32,6 +32,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::library::app_info,
             commands::library::library,
             commands::editor::render_preview,
+            commands::editor::undrawable_characters,
             commands::editor::export_image,
             commands::editor::copy_image,
             commands::draft::draft_save,
@@ -47,11 +48,31 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
         ])
 }
 
-/// Opens the app on `data_dir` and runs until the window closes.
-pub fn run<R: Runtime>(builder: Builder<R>, data_dir: PathBuf, context: Context<R>) -> ExitCode {
+/// Whether the windowing toolkit can open the display it is given. The window's own
+/// start panics when it cannot (a stale DISPLAY, no right to draw on it); asking first
+/// turns that into a sentence instead of a backtrace.
+pub fn display_opens() -> bool {
+    #[cfg(target_os = "linux")]
+    {
+        gtk::init().is_ok()
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        true
+    }
+}
+
+/// Opens the app on `data_dir` and runs until the window closes; `kit_file` is a
+/// `.relais` file the system opened Relais with, offered for import.
+pub fn run<R: Runtime>(
+    builder: Builder<R>,
+    data_dir: PathBuf,
+    kit_file: Option<PathBuf>,
+    context: Context<R>,
+) -> ExitCode {
     let _log = crate::logging::to_file(&data_dir);
     let state = match AppState::open(&data_dir) {
-        Ok(state) => state,
+        Ok(state) => state.opened_with(kit_file),
         Err(error) => {
             tracing::error!(%error, "cannot open the data folder");
             eprintln!("relais: {error}");
@@ -70,16 +91,11 @@ pub fn run<R: Runtime>(builder: Builder<R>, data_dir: PathBuf, context: Context<
     }
 }
 
-/// The one error a volunteer meets before the UI (and its translations) exists: say it
-/// in their language when it is the common one, a second Relais on the same folder.
+/// The one error a volunteer meets before the window exists, in their language.
 fn startup_message(error: &crate::kit::Error, locale: &str) -> String {
-    match error {
-        crate::kit::Error::Store(crate::db::Error::InUse { path }) if locale == "fr" => format!(
-            "Relais est déjà ouvert avec ce dossier de données ({}). Revenez à la fenêtre ouverte, ou choisissez un autre dossier avec --data-dir.",
-            path.display()
-        ),
-        other => other.to_string(),
-    }
+    use crate::messages::{Describe, Lang};
+    let lang = Lang::from_tag(locale).unwrap_or(Lang::Fr);
+    error.describe().render(lang)
 }
 
 #[cfg(test)]
@@ -93,7 +109,7 @@ mod tests {
         });
         let french = startup_message(&error, "fr");
         assert!(
-            french.contains("déjà ouvert") && french.contains("/home/camille"),
+            french.contains("utilisé par une autre fenêtre") && french.contains("/home/camille"),
             "{french}"
         );
         let english = startup_message(&error, "en");

@@ -6,6 +6,7 @@ use crate::db::Store;
 use crate::kit::{self, AssetSummary, FontEntry};
 use crate::render::{Limits, Picture, Preview, Typesetter};
 
+use super::error::AppMessage;
 use super::IpcError;
 
 /// Everything the commands share. Each part has its own lock so a slow export does not
@@ -25,6 +26,8 @@ pub struct AppState {
     /// copy show nothing else, and an export decodes the file itself, frame by frame when
     /// it is long, so a long GIF never sits decoded whole in memory while editing.
     current: Mutex<Option<(String, Arc<Picture>)>>,
+    /// The `.relais` file the system opened Relais with (a double-click), if any.
+    pub opened_kit_file: Option<PathBuf>,
 }
 
 impl AppState {
@@ -47,7 +50,15 @@ impl AppState {
             kit_fonts: Mutex::new(HashMap::new()),
             preview: Mutex::new(Preview::default()),
             current: Mutex::new(None),
+            opened_kit_file: None,
         })
+    }
+
+    pub fn opened_with(self, kit_file: Option<PathBuf>) -> Self {
+        Self {
+            opened_kit_file: kit_file,
+            ..self
+        }
     }
 
     pub fn store(&self) -> Result<MutexGuard<'_, Store>, IpcError> {
@@ -98,14 +109,18 @@ impl AppState {
             kit::find_asset_at(&*self.store()?, kit_id, asset_id, crate::clock::now_unix())?;
         match asset.availability {
             kit::Availability::Available => Ok(()),
-            kit::Availability::Expired { since } => Err(IpcError::unavailable(format!(
-                "« {} » expired on {since}: the organizer no longer wants it shared.",
-                asset.entry.title.get(&self.locale)
-            ))),
-            kit::Availability::NotYet { from } => Err(IpcError::unavailable(format!(
-                "« {} » may only be shared from {from}.",
-                asset.entry.title.get(&self.locale)
-            ))),
+            kit::Availability::Expired { since } => Err(IpcError::unavailable(
+                AppMessage::AssetExpired
+                    .message()
+                    .localized("title", &asset.entry.title.fr, &asset.entry.title.en)
+                    .date("date", kit::parse_rfc3339(&since).unwrap_or_default()),
+            )),
+            kit::Availability::NotYet { from } => Err(IpcError::unavailable(
+                AppMessage::AssetNotYet
+                    .message()
+                    .localized("title", &asset.entry.title.fr, &asset.entry.title.en)
+                    .date("date", kit::parse_rfc3339(&from).unwrap_or_default()),
+            )),
         }
     }
 

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 use super::key::{Fingerprint, KeyId};
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("{folder}: no kit.json here. A kit folder holds kit.json and the files it lists.")]
@@ -177,5 +178,156 @@ impl Error {
     /// A kit.json field refused by a check that needs the kit's files.
     pub(crate) fn field(field: impl Into<String>, problem: impl Into<String>) -> Self {
         Error::Manifest(super::manifest::Error::field(field, problem))
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.kit",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["manifest", "store", "signature", "build"],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        use crate::messages::{io_reason, Message};
+        let message = Message::new(format!("error.kit.{}", <&str>::from(self)));
+        match self {
+            Error::ManifestMissing { folder } => message.text("folder", folder.display()),
+            Error::ManifestRead { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::ManifestTooLarge { max_bytes } => message.size("max", *max_bytes),
+            Error::FileMissing { file }
+            | Error::FileIsLink { file }
+            | Error::FileNotRegular { file }
+            | Error::HashMismatch { file } => message.text("file", file),
+            Error::FileRead { file, source } => message
+                .text("file", file)
+                .nested("reason", io_reason(source)),
+            Error::SizeMismatch {
+                file,
+                expected,
+                actual,
+            } => message
+                .text("file", file)
+                .size("expected", *expected)
+                .size("actual", *actual),
+            Error::DimensionMismatch {
+                file,
+                width,
+                height,
+                actual_width,
+                actual_height,
+            } => message
+                .text("file", file)
+                .text("listed", format!("{width}×{height}"))
+                .text("actual", format!("{actual_width}×{actual_height}")),
+            Error::Image { file, source } => message
+                .text("file", file)
+                .nested("problem", source.describe()),
+            Error::Font { kit, source } => message
+                .text("kit", kit)
+                .nested("problem", source.describe()),
+            Error::Rollback {
+                kit,
+                installed,
+                offered,
+            } => message
+                .text("kit", kit)
+                .number("installed", *installed as i64)
+                .number("offered", *offered as i64),
+            Error::SameVersionDifferent { kit, version } => {
+                message.text("kit", kit).number("version", *version as i64)
+            }
+            Error::CopyDamaged {
+                kit,
+                version,
+                problem,
+            } => message
+                .text("kit", kit)
+                .number("version", *version as i64)
+                .nested("problem", problem.describe()),
+            Error::StoredDataDamaged { what, key, detail } => message
+                .text("what", what)
+                .text("key", key)
+                .text("detail", detail),
+            Error::AssetNotFound { kit, asset } => message.text("kit", kit).text("asset", asset),
+            Error::Blob { source } => message.nested("reason", io_reason(source)),
+            Error::KeyChanged {
+                kit,
+                pinned,
+                offered,
+            }
+            | Error::OtherKeyOffered {
+                kit,
+                pinned,
+                offered,
+            } => message
+                .text("kit", kit)
+                .text("pinned", pinned)
+                .text("offered", offered),
+            Error::SignedByAnotherKey {
+                kit,
+                expected,
+                offered,
+            } => message
+                .text("kit", kit)
+                .text("expected", expected)
+                .text("offered", offered),
+            Error::NotTrusted {
+                kit,
+                version,
+                publisher,
+                fingerprint,
+            } => message
+                .text("kit", kit)
+                .number("version", *version as i64)
+                .text("publisher", publisher)
+                .text("fingerprint", fingerprint)
+                .text("compact", fingerprint.compact()),
+            Error::FingerprintMismatch {
+                confirmed,
+                embedded,
+            } => message
+                .text("confirmed", confirmed)
+                .text("embedded", embedded),
+            Error::KeyIdNotEnough { key_id } => message.text("key_id", key_id),
+            Error::NotAFingerprint { text } => message.text("text", text),
+            Error::PublicKeyMissing => message,
+            Error::Archive { path, detail } => {
+                message.text("path", path.display()).text("detail", detail)
+            }
+            Error::ArchiveEntry {
+                path,
+                entry,
+                problem,
+            } => message
+                .text("path", path.display())
+                .text("entry", entry)
+                .text("problem", problem),
+            Error::ArchiveTooManyEntries { path, max } => message
+                .text("path", path.display())
+                .number("max", *max as i64),
+            Error::ArchiveTooLarge {
+                path,
+                entry,
+                max_bytes,
+            } => message
+                .text("path", path.display())
+                .text("entry", entry)
+                .size("max", *max_bytes),
+            Error::NotAKit { path } => message.text("path", path.display()),
+            Error::KitNotFound { kit } => message.text("kit", kit),
+            Error::Staging { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::Demo(detail) => message.text("detail", detail),
+            Error::Manifest(inner) => inner.describe(),
+            Error::Store(inner) => inner.describe(),
+            Error::Signature(inner) => inner.describe(),
+            Error::Build(inner) => inner.describe(),
+        }
     }
 }

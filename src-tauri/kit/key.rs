@@ -10,7 +10,8 @@ use serde::Serialize;
 /// Key files are two short lines; anything much larger is not one.
 pub(crate) const MAX_KEY_BYTES: u64 = 64 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("this is not a minisign public key ({detail}). Give the base64 line or the contents of the organizer's .pub file.")]
@@ -232,4 +233,22 @@ pub(crate) fn read_bounded(path: &Path, max_bytes: u64) -> std::io::Result<Strin
         ));
     }
     Ok(text)
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of("error.key", <Self as strum::VariantNames>::VARIANTS, &[])
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.key.{}", <&str>::from(self)));
+        match self {
+            Error::Malformed { detail } => message.text("detail", detail),
+            Error::Read { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+        }
+    }
 }

@@ -24,7 +24,8 @@ pub const PUBLIC_KEY_FILE: &str = "relais-kit.pub";
 /// A signature file is four short lines; anything much larger is not one.
 pub(crate) const MAX_SIGNATURE_BYTES: u64 = 64 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("{path}: no signature here. A published kit has kit.json.minisig next to kit.json; ask the organizer for the signed kit.")]
@@ -389,6 +390,48 @@ fn comment_names(comment: &str, kit_id: &str, version: u64) -> bool {
 fn crypto(error: minisign::PError) -> Error {
     Error::Crypto {
         detail: error.to_string(),
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.signature",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["key"],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.signature.{}", <&str>::from(self)));
+        match self {
+            Error::SignatureMissing { path } => message.text("path", path.display()),
+            Error::SignatureRead { path, source }
+            | Error::KeyRead { path, source }
+            | Error::KeyWrite { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::SignatureMalformed { detail } | Error::Crypto { detail } => {
+                message.text("detail", detail)
+            }
+            Error::SignatureLegacy | Error::PasswordsDiffer => message,
+            Error::WrongKey { expected } => message.text("expected", expected),
+            Error::SignatureInvalid { key } => message.text("key", key),
+            Error::TrustedCommentMismatch { comment, expected } => {
+                message.text("comment", comment).text("expected", expected)
+            }
+            Error::KeyNeeded { key_id } => message.text("key_id", key_id),
+            Error::SecretKeyMalformed { path, detail } => {
+                message.text("path", path.display()).text("detail", detail)
+            }
+            Error::Key(inner) => inner.describe(),
+            Error::WrongPassword { path }
+            | Error::PasswordNeeded { path }
+            | Error::KeyFileExists { path } => message.text("path", path.display()),
+            Error::PasswordPrompt { source } => message.nested("reason", io_reason(source)),
+        }
     }
 }
 

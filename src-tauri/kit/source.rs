@@ -25,7 +25,8 @@ pub const SOURCE_FILE: &str = "kit.toml";
 /// kit.toml is a short text; anything larger is a mistake.
 const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("{folder}: no kit.toml here. A kit source folder holds kit.toml and the asset files it lists (see docs/kit-format.md).")]
@@ -592,5 +593,41 @@ fn field(name: &str, problem: String) -> Error {
 fn self_check(error: impl std::fmt::Display) -> Error {
     Error::SelfCheck {
         detail: error.to_string(),
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.build",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["signature"],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.build.{}", <&str>::from(self)));
+        match self {
+            Error::SourceMissing { folder } => message.text("folder", folder.display()),
+            Error::SourceRead { path, source }
+            | Error::AssetRead { path, source }
+            | Error::Write { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::SourceInvalid { path, detail } => {
+                message.text("path", path.display()).text("detail", detail)
+            }
+            Error::Field { field, problem } => {
+                message.text("field", field).text("problem", problem)
+            }
+            Error::Image { field, source } => message
+                .text("field", field)
+                .nested("problem", source.describe()),
+            Error::OutputExists { path } => message.text("path", path.display()),
+            Error::SelfCheck { detail } => message.text("detail", detail),
+            Error::Signature(inner) => inner.describe(),
+        }
     }
 }

@@ -9,7 +9,8 @@ use super::remote::{self, KitUrl};
 /// Longer than any real link; bounds the work on whatever the OS hands over.
 const MAX_LINK_CHARS: usize = 8 * 1024;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("this is not a Relais subscribe link; it should start with relais://subscribe?url=")]
@@ -82,4 +83,28 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> 
     let head = text.get(..prefix.len())?;
     head.eq_ignore_ascii_case(prefix)
         .then(|| &text[prefix.len()..])
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.subscribe",
+            <Self as strum::VariantNames>::VARIANTS,
+            &[],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.subscribe.{}", <&str>::from(self)));
+        match self {
+            Error::NotSubscribeLink | Error::TooLong | Error::MissingUrl => {
+                message.number("max", MAX_LINK_CHARS as i64)
+            }
+            Error::Repeated { name } | Error::Encoding { name } => message.text("name", name),
+            Error::Url(inner) => message.nested("problem", inner.describe()),
+            Error::Key(inner) => message.nested("problem", inner.describe()),
+        }
+    }
 }

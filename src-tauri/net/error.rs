@@ -11,7 +11,8 @@ pub enum Timeout {
     Overall,
 }
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("`{url}`: Relais talks to servers over https:// only (plain http:// is accepted only from this computer). Ask for the https:// address.")]
@@ -71,6 +72,32 @@ impl Error {
             | Error::Torn { .. } => true,
             Error::Status { status, .. } => *status == 429 || *status >= 500,
             _ => false,
+        }
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of("error.net", <Self as strum::VariantNames>::VARIANTS, &[])
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.net.{}", <&str>::from(self)));
+        match self {
+            Error::NotHttps { url } => message.text("url", url),
+            Error::NotWeb { url, scheme } => message.text("url", url).text("scheme", scheme),
+            Error::Offline { host, .. } | Error::Dns { host } | Error::Tls { host, .. } => {
+                message.text("host", host)
+            }
+            Error::Timeout { url, seconds, .. } => {
+                message.text("url", url).number("seconds", *seconds)
+            }
+            Error::Torn { url, .. } | Error::Other { url, .. } => message.text("url", url),
+            Error::TooLarge { url, max_bytes } => message.text("url", url).size("max", *max_bytes),
+            Error::Status { url, status, .. } => message.text("url", url).number("status", *status),
+            Error::Client { detail } => message.text("detail", detail),
         }
     }
 }

@@ -88,7 +88,7 @@ impl Typesetter {
             fonts: FontSystem::new_with_locale_and_db_and_fallback(
                 "fr-FR".to_owned(),
                 bundled.db,
-                BundledFallback::new(),
+                BundledFallback,
             ),
             scale: ScaleContext::new(),
             poster: bundled.poster,
@@ -230,6 +230,24 @@ impl Typesetter {
             .iter()
             .map(|layer| self.layout_layer(layer, asset_width, asset_height))
             .collect()
+    }
+
+    /// Characters of the remix's texts that no face it may use can draw, each once, in
+    /// order. Font fallback is per character, not per size, so any size gives the same
+    /// answer; the asset's own size reuses the layouts the preview already made.
+    pub fn undrawable(&mut self, remix: &Remix, asset_width: u32, asset_height: u32) -> Vec<char> {
+        let mut found: Vec<char> = Vec::new();
+        for layer in &remix.layers {
+            for c in self
+                .layout_layer(layer, asset_width, asset_height)
+                .undrawable
+            {
+                if !found.contains(&c) {
+                    found.push(c);
+                }
+            }
+        }
+        found
     }
 
     /// Ink rectangle of each visible glyph, in asset pixels (left, top, right, bottom),

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 /// What can go wrong between an image file and a captioned one. Every message names the
 /// file and says what to do, because volunteers read these, not developers.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("{path}: file not found. Check the path and try again.")]
@@ -55,4 +56,52 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of("error.render", <Self as strum::VariantNames>::VARIANTS, &[])
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.render.{}", <&str>::from(self)));
+        match self {
+            Error::NotFound { path }
+            | Error::Empty { path }
+            | Error::UnsupportedOutput { path } => message.text("path", path.display()),
+            Error::Read { path, source } | Error::Write { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::NotAnImage { name } | Error::OverBudget { name } | Error::NotAFont { name } => {
+                message.text("name", name)
+            }
+            Error::TooLarge {
+                name,
+                width,
+                height,
+                max_pixels,
+            } => message
+                .text("name", name)
+                .text("width", width)
+                .text("height", height)
+                .number("max_pixels", *max_pixels as i64),
+            Error::FileTooLarge { name, max_bytes } => {
+                message.text("name", name).size("max", *max_bytes)
+            }
+            Error::Corrupt { name, detail } => message.text("name", name).text("detail", detail),
+            Error::AnimationTooLong {
+                name,
+                max_frames,
+                max_bytes,
+            } => message
+                .text("name", name)
+                .number("max_frames", *max_frames as i64)
+                .size("max", *max_bytes),
+            Error::Encode { format, detail } => {
+                message.text("format", format).text("detail", detail)
+            }
+        }
+    }
 }

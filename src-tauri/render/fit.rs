@@ -34,7 +34,8 @@ const THIN_MIN_GAIN: f64 = 1.25;
 /// Fewer frames than this are not thinned: what is left would flicker, not move.
 const THIN_MIN_FRAMES: usize = 4;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error(transparent)]
@@ -629,5 +630,52 @@ fn converted(from: OutputFormat, to: OutputFormat) -> Change {
     Change::Converted {
         from: from.name(),
         to: to.name(),
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.fit",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["render"],
+        )
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.fit.{}", <&str>::from(self)));
+        match self {
+            Error::Render(inner) => inner.describe(),
+            Error::TooElongated { ratio, max } => message
+                .text("ratio", format!("{ratio:.1}"))
+                .text("max", format!("{max:.0}")),
+            Error::NoFormat => message,
+            Error::TooBig {
+                width,
+                height,
+                bytes,
+                max_bytes,
+            } => message
+                .text("width", width)
+                .text("height", height)
+                .size("size", *bytes)
+                .size("max", *max_bytes),
+            Error::AnimationTooBig {
+                network,
+                width,
+                height,
+                frames,
+                bytes,
+                max_bytes,
+            } => message
+                .text("network", network.name())
+                .text("width", width)
+                .text("height", height)
+                .number("frames", *frames as i64)
+                .size("size", *bytes)
+                .size("max", *max_bytes),
+        }
     }
 }

@@ -8,6 +8,35 @@ const SANS: &[u8] = include_bytes!("fonts/Inter-Regular.otf");
 const SANS_BOLD: &[u8] = include_bytes!("fonts/Inter-Bold.otf");
 const EMOJI: &[u8] = include_bytes!("fonts/NotoColorEmoji-Relais.ttf");
 
+/// Faces for the scripts Inter and League Spartan lack, one per weight a bundled face
+/// has (the shaper's script fallback only takes a face of the exact weight asked for).
+/// Subsets of Noto built by `scripts/subset-script-fonts.sh`; sizes in the README.
+const SCRIPT_FACES: [&[u8]; 7] = [
+    include_bytes!("fonts/NotoSansArabic-Regular-Relais.ttf"),
+    include_bytes!("fonts/NotoSansArabic-Bold-Relais.ttf"),
+    include_bytes!("fonts/NotoSansArabic-Black-Relais.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Regular-Relais.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Bold-Relais.ttf"),
+    include_bytes!("fonts/NotoSansHebrew-Black-Relais.ttf"),
+    include_bytes!("fonts/NotoSansTifinagh-Regular-Relais.ttf"),
+];
+
+/// The family each script falls back to when the chosen face lacks a character; the
+/// same lists on every system, so a caption looks the same everywhere.
+pub(crate) fn script_families(script: unicode_script::Script) -> &'static [&'static str] {
+    use unicode_script::Script;
+    match script {
+        Script::Arabic => &["Noto Sans Arabic"],
+        Script::Hebrew => &["Noto Sans Hebrew"],
+        Script::Tifinagh => &["Noto Sans Tifinagh"],
+        _ => &[],
+    }
+}
+
+/// Tried after the script's own list, for every script: Inter covers Latin (Vietnamese
+/// too), Greek and Cyrillic; the emoji face covers emoji.
+pub(crate) const COMMON_FAMILIES: &[&str] = &["Inter", "Noto Color Emoji"];
+
 /// A face as the shaper asks for it.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct FaceQuery {
@@ -29,6 +58,9 @@ pub(crate) fn bundled() -> BundledFonts {
     let sans = load(&mut db, SANS);
     let sans_bold = load(&mut db, SANS_BOLD);
     let emoji = load_id(&mut db, EMOJI);
+    for face in SCRIPT_FACES {
+        load_id(&mut db, face);
+    }
     // The shaper falls back to these for characters the chosen face lacks.
     db.set_sans_serif_family(sans.family.clone());
     BundledFonts {

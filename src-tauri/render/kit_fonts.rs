@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use cosmic_text::{fontdb, Fallback, FontSystem, PlatformFallback};
+use cosmic_text::{fontdb, Fallback, FontSystem};
 use sha2::{Digest, Sha256};
 
 use super::fonts::FaceQuery;
@@ -133,34 +133,22 @@ fn add_face(
     Ok(FaceQuery { family, weight })
 }
 
-/// The platform's fallback lists, as before kit fonts existed, with every kit face
+/// The bundled fallback lists (the same on every system), with every kit face
 /// forbidden as a fallback.
 #[derive(Debug)]
-pub(crate) struct BundledFallback {
-    forbidden: Vec<&'static str>,
-}
-
-static PLATFORM: PlatformFallback = PlatformFallback;
-
-impl BundledFallback {
-    pub fn new() -> Self {
-        let mut forbidden = PLATFORM.forbidden_fallback().to_vec();
-        forbidden.push(KIT_FACE_MARKER);
-        Self { forbidden }
-    }
-}
+pub(crate) struct BundledFallback;
 
 impl Fallback for BundledFallback {
     fn common_fallback(&self) -> &[&'static str] {
-        PLATFORM.common_fallback()
+        super::fonts::COMMON_FAMILIES
     }
 
     fn forbidden_fallback(&self) -> &[&'static str] {
-        &self.forbidden
+        &[KIT_FACE_MARKER]
     }
 
-    fn script_fallback(&self, script: unicode_script::Script, locale: &str) -> &[&'static str] {
-        PLATFORM.script_fallback(script, locale)
+    fn script_fallback(&self, script: unicode_script::Script, _locale: &str) -> &[&'static str] {
+        super::fonts::script_families(script)
     }
 }
 

@@ -584,3 +584,257 @@ fn render_with_a_font_draws_the_layers_naming_it_and_refuses_an_unknown_or_broke
         "a refused render writes nothing"
     );
 }
+
+#[test]
+fn the_command_line_speaks_french_when_the_locale_says_so_and_english_otherwise() {
+    let home = TempDir::new().unwrap();
+    let run = |vars: &[(&str, &str)]| {
+        let mut command = relais(home.path());
+        for (name, value) in vars {
+            command.env(name, value);
+        }
+        let output = command
+            .arg("--data-dir")
+            .arg(home.path().join("data"))
+            .args(["kit", "remove", "inconnu"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success());
+        stderr_of(&output)
+    };
+    let french = run(&[("LANG", "fr_FR.UTF-8")]);
+    assert_eq!(
+        french, "relais: Aucun kit «\u{a0}inconnu\u{a0}» dans la bibliothèque.\n",
+        "LANG=fr_FR gives the French sentence"
+    );
+    let english = run(&[("LANG", "fr_FR.UTF-8"), ("LC_ALL", "en_GB.UTF-8")]);
+    assert_eq!(
+        english, "relais: No kit `inconnu` in the library.\n",
+        "LC_ALL wins"
+    );
+    let default = run(&[]);
+    assert_eq!(default, english, "English by default");
+    let messages = run(&[("LANG", "en_US.UTF-8"), ("LC_MESSAGES", "fr_BE.UTF-8")]);
+    assert_eq!(messages, french, "LC_MESSAGES before LANG");
+}
+
+/// Every subcommand path, from clap's own definition of the command line.
+fn subcommand_paths() -> Vec<Vec<String>> {
+    fn walk(command: &clap::Command, prefix: &[String], out: &mut Vec<Vec<String>>) {
+        for sub in command.get_subcommands() {
+            let mut path = prefix.to_vec();
+            path.push(sub.get_name().to_owned());
+            out.push(path.clone());
+            walk(sub, &path, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        &<relais::cli::Cli as clap::CommandFactory>::command(),
+        &[],
+        &mut out,
+    );
+    out
+}
+
+#[test]
+fn every_subcommand_answers_help_with_its_usage_and_a_description() {
+    let home = TempDir::new().unwrap();
+    let paths = subcommand_paths();
+    assert!(
+        paths.len() >= 8,
+        "the walk should find render and the kit commands, found {paths:?}"
+    );
+    for path in paths {
+        let output = relais(home.path())
+            .args(&path)
+            .arg("--help")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            output.status.success(),
+            "`relais {} --help` should exit 0: {}",
+            path.join(" "),
+            stderr_of(&output)
+        );
+        let description = stdout.lines().next().unwrap_or("").trim();
+        assert!(
+            stdout.contains("Usage: relais")
+                && !description.is_empty()
+                && !description.starts_with("Usage"),
+            "`relais {} --help` should open with what the command does, then its usage:\n{stdout}",
+            path.join(" ")
+        );
+    }
+}
+
+#[test]
+fn an_unknown_word_is_refused_as_a_subcommand_with_a_suggestion() {
+    let home = TempDir::new().unwrap();
+    let output = relais(home.path())
+        .args(["rendr", "--image", "a.png"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a usage error exits 2: {stderr}"
+    );
+    assert!(
+        stderr.contains("unrecognized subcommand 'rendr'") && stderr.contains("'render'"),
+        "a typo should be named as an unknown subcommand and the right one suggested:\n{stderr}"
+    );
+}
+
+/// The bare app and every subcommand, with no display and with arguments that are wrong
+/// in the ways people get them wrong: none may end in a Rust panic.
+#[test]
+fn no_invocation_panics_without_a_display_or_with_bad_arguments() {
+    let home = TempDir::new().unwrap();
+    let missing = home.path().join("absent.png");
+    let missing = missing.to_str().unwrap();
+    let mut invocations: Vec<Vec<String>> = vec![
+        vec![],
+        vec!["foo".into()],
+        vec!["post".into()],
+        vec!["relais://subscribe?url=https%3A%2F%2Fexample.org%2Fkit.json".into()],
+        vec!["--data-dir".into()],
+        vec![
+            "render".into(),
+            "--image".into(),
+            missing.into(),
+            "-o".into(),
+            "/nonexistent/dir/out.png".into(),
+            "--text".into(),
+            "x".into(),
+        ],
+        vec![
+            "render".into(),
+            "--image".into(),
+            missing.into(),
+            "-o".into(),
+            "out.bmp".into(),
+            "--text".into(),
+            "x".into(),
+        ],
+        vec![
+            "render".into(),
+            "--layers".into(),
+            "{not json".into(),
+            "--image".into(),
+            "a.png".into(),
+            "-o".into(),
+            "b.png".into(),
+        ],
+    ];
+    for path in subcommand_paths() {
+        invocations.push(path.clone());
+        let mut wrong = path.clone();
+        wrong.extend(["--no-such-flag".to_owned(), "/nonexistent/file".to_owned()]);
+        invocations.push(wrong);
+        let mut with_missing = path;
+        with_missing.push("/nonexistent/kit.relais".to_owned());
+        invocations.push(with_missing);
+    }
+    for args in &invocations {
+        let output = relais(home.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("RUST_BACKTRACE", "1")
+            .args(args)
+            .write_stdin("")
+            .timeout(std::time::Duration::from_secs(60))
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert!(
+            !stderr.contains("panicked") && !stderr.contains("stack backtrace"),
+            "`relais {}` panicked:\n{stderr}",
+            args.join(" ")
+        );
+        assert!(
+            output.status.code().is_some(),
+            "`relais {}` should exit, not die of a signal",
+            args.join(" ")
+        );
+    }
+}
+
+#[test]
+fn the_bare_app_without_a_display_says_what_is_missing_and_fails() {
+    let home = TempDir::new().unwrap();
+    for (lang, words) in [
+        ("C.UTF-8", "no graphical session"),
+        ("fr_FR.UTF-8", "pas de session graphique"),
+    ] {
+        let output = relais(home.path())
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .env("LANG", lang)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "no window is a failure: {stderr}"
+        );
+        assert!(
+            stderr.contains(words) && stderr.contains("relais --help"),
+            "in {lang}, the sentence should say there is no graphical session and point to the headless commands:\n{stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_display_that_cannot_be_opened_is_a_sentence_not_a_backtrace() {
+    let home = TempDir::new().unwrap();
+    let output = relais(home.path())
+        // A display number nothing listens on.
+        .env("DISPLAY", ":7391")
+        .env_remove("WAYLAND_DISPLAY")
+        .env("RUST_BACKTRACE", "1")
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        !stderr.contains("panicked") && stderr.contains("could not be used"),
+        "a display that refuses the window should be explained:\n{stderr}"
+    );
+}
+
+#[test]
+fn render_names_the_characters_it_cannot_draw_on_stderr_and_still_writes_the_image() {
+    let home = TempDir::new().unwrap();
+    let source = home.path().join("grey.png");
+    std::fs::write(&source, support::png(200, 120, |_, _| [128, 128, 128, 255])).unwrap();
+    let out = home.path().join("out.png");
+    let output = relais(home.path())
+        .args([
+            "render",
+            "--text",
+            "On vote 中文 مرحبا ⵜⴰⵎⴰⵣⵉⵖⵜ שלום",
+            "--image",
+        ])
+        .arg(&source)
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(out.is_file(), "the image is written anyway");
+    assert!(
+        stderr.contains("中 (U+4E2D), 文 (U+6587)"),
+        "the two Chinese characters no bundled font has should be named with their code points:\n{stderr}"
+    );
+    for covered in ['م', 'ⵜ', 'ש', 'O'] {
+        assert!(
+            !stderr.contains(covered),
+            "{covered} has a bundled font and must not be reported:\n{stderr}"
+        );
+    }
+}

@@ -215,3 +215,173 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         "the search hides assets that do not mention « été »: {visible:?}"
     );
 }
+
+/// `from`, rezipped with `edit` applied to the bytes of entry `name`.
+fn rezip_with(
+    from: &std::path::Path,
+    to: &std::path::Path,
+    name: &str,
+    edit: impl Fn(&mut Vec<u8>),
+) {
+    use std::io::{Read, Write};
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    for index in 0..archive.len() {
+        let mut entry = archive.by_index(index).unwrap();
+        let entry_name = entry.name().expect("a UTF-8 entry name").into_owned();
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        if entry_name == name {
+            edit(&mut bytes);
+        }
+        out.start_file(entry_name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        out.write_all(&bytes).unwrap();
+    }
+    out.finish().unwrap();
+}
+
+/// WebDriver reads no-break spaces back as plain spaces: compare texts that way.
+fn plain(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+/// The status line once it shows an error.
+async fn status_error(session: &Session, what: &str) -> String {
+    session
+        .until(what, || async {
+            let kind = session.attr("#status", "data-kind").await?;
+            let text = session.text("#status").await?;
+            (kind == "error" && !text.is_empty()).then_some(text)
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_different_failures_read_as_french_sentences_in_the_real_window() {
+    use relais::messages::{Describe, Lang};
+    let work = tempfile::tempdir().expect("temp dir");
+    let keys = Keys::generate(&work.path().join("keys"));
+    let genuine = build_kit(
+        work.path(),
+        &keys,
+        &KitSpec::default(),
+        &work.path().join("genuine.relais"),
+    );
+    let answered = work.path().join("kit.relais");
+    // 1. kit.json changed after signing.
+    rezip_with(&genuine, &answered, "kit.json", |bytes| bytes.push(b'\n'));
+    let data = work.path().join("data");
+    let Some(session) = Session::start(&[
+        ("RELAIS_DATA_DIR", data.as_path()),
+        ("RELAIS_OPEN_DIALOG_ANSWER", answered.as_path()),
+    ])
+    .await
+    else {
+        return;
+    };
+    session
+        .until("the library", || async {
+            let cards = session
+                .client
+                .find_all(Locator::Css(".asset-card"))
+                .await
+                .ok()?;
+            (!cards.is_empty()).then_some(())
+        })
+        .await;
+    let click = |css: &'static str| {
+        let session = &session;
+        async move {
+            session
+                .client
+                .find(Locator::Css(css))
+                .await
+                .unwrap_or_else(|_| panic!("{css} is on the page"))
+                .click()
+                .await
+                .unwrap_or_else(|_| panic!("click {css}"));
+        }
+    };
+    click("#nav-kits").await;
+    click("#kit-pick-file").await;
+    let shown = status_error(&session, "the bad signature refusal").await;
+    let expected = relais::kit::Error::Signature(relais::kit::signature::Error::SignatureInvalid {
+        key: keys.public.fingerprint(),
+    });
+    assert_eq!(
+        plain(&shown),
+        plain(&expected.describe().render(Lang::Fr)),
+        "the window words the refusal from the catalogue, in French"
+    );
+    assert!(
+        !shown.contains("signing") && !shown.contains("Download"),
+        "{shown}"
+    );
+    session.screenshot("failure-bad-signature-fr.png").await;
+
+    // 2. A poster whose bytes changed after signing: the signature is fine, the file is
+    // not. The volunteer confirms the key, then the import refuses the file.
+    std::fs::remove_file(&answered).unwrap();
+    rezip_with(&genuine, &answered, "affiche.png", |bytes| {
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x5A;
+    });
+    click("#kit-pick-file").await;
+    session
+        .until("the trust dialog", || async {
+            let open = session
+                .client
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (open == json!(true)).then_some(())
+        })
+        .await;
+    click("#trust-confirm").await;
+    let shown = session
+        .until("the tampered file refusal", || async {
+            let text = session.text("#status").await?;
+            text.contains("affiche.png").then_some(text)
+        })
+        .await;
+    let expected = relais::kit::Error::HashMismatch {
+        file: "affiche.png".into(),
+    };
+    assert_eq!(plain(&shown), plain(&expected.describe().render(Lang::Fr)));
+    assert!(!shown.contains("does not match"), "{shown}");
+    session.screenshot("failure-tampered-file-fr.png").await;
+
+    // 3. A kit address where nothing answers.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .unwrap()
+        .port();
+    let address = format!("http://127.0.0.1:{port}/kit/");
+    let field = session
+        .client
+        .find(Locator::Css("#kit-url"))
+        .await
+        .expect("the kit address field");
+    field.send_keys(&address).await.expect("type the address");
+    click("#kit-url-submit").await;
+    let shown = session
+        .until("the unreachable address refusal", || async {
+            let text = session.text("#status").await?;
+            text.contains("127.0.0.1").then_some(text)
+        })
+        .await;
+    let expected = relais::kit::remote::Error::Net(relais::net::Error::Offline {
+        host: "127.0.0.1".into(),
+        detail: String::new(),
+    });
+    assert_eq!(plain(&shown), plain(&expected.describe().render(Lang::Fr)));
+    assert!(
+        !shown.contains("Cannot reach") && !shown.contains("offline"),
+        "{shown}"
+    );
+    session.screenshot("failure-unreachable-fr.png").await;
+}

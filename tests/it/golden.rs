@@ -409,13 +409,79 @@ fn golden_narrow_animated_gif_gets_the_caption_on_every_frame() {
     check("narrow_gif", &strip);
 }
 
+/// A remix whose every character a bundled face draws: a golden of blank words would
+/// pass for ever.
+fn drawable(remix: Remix) -> Remix {
+    let missing = Typesetter::new().undrawable(&remix, 600, 750);
+    assert!(missing.is_empty(), "no bundled face draws {missing:?}");
+    remix
+}
+
+/// Arabic joined and shaped, right to left inside a French sentence, in the poster face
+/// (black weight) and the sans, with an emoji.
 #[test]
-fn golden_right_to_left_text_draws_without_panicking() {
-    // The bundled faces lack Arabic and Hebrew: what matters is no panic and the Latin
-    // and emoji parts still drawn.
+fn golden_arabic_caption_is_joined_right_to_left_among_french_words() {
+    let sans = Style {
+        face: Face::Sans,
+        ..Style::default()
+    };
     check(
-        "rtl",
-        &render(600, 750, &one("שלום עולם — مرحبا بالعالم — vote 🗳️")),
+        "arabic",
+        &render(
+            600,
+            750,
+            &drawable(remix(vec![
+                layer(
+                    "Dimanche : صوّتوا بكثافة 🗳️",
+                    Zone::BOTTOM_BAND,
+                    Style::default(),
+                ),
+                layer(
+                    "مرحبا بالعالم — bienvenue à tous، لا إله",
+                    Zone {
+                        x: 0.05,
+                        y: 0.08,
+                        width: 0.9,
+                        height: 0.2,
+                    },
+                    sans,
+                ),
+            ])),
+        ),
+    );
+}
+
+/// Hebrew right to left with its points, a French run and an emoji; Tifinagh, Greek
+/// and Cyrillic in the same picture, each from its fallback face.
+#[test]
+fn golden_hebrew_caption_reads_right_to_left_with_french_and_other_scripts() {
+    let bold = Style {
+        face: Face::SansBold,
+        ..Style::default()
+    };
+    check(
+        "hebrew",
+        &render(
+            600,
+            750,
+            &drawable(remix(vec![
+                layer(
+                    "שָׁלוֹם עוֹלָם — votez le 7 juillet ✌️",
+                    Zone::BOTTOM_BAND,
+                    Style::default(),
+                ),
+                layer(
+                    "ⴰⵣⵓⵍ · Ψηφίστε · Голосуйте · Bầu cử",
+                    Zone {
+                        x: 0.05,
+                        y: 0.08,
+                        width: 0.9,
+                        height: 0.2,
+                    },
+                    bold,
+                ),
+            ])),
+        ),
     );
 }
 

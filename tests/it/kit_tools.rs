@@ -837,7 +837,7 @@ fn importing_a_url_goes_to_sync_which_names_the_unreachable_server() {
     let output = organizer.import(Path::new("http://127.0.0.1:1/kit/"), None, false);
     assert!(!output.status.success(), "nothing serves this kit");
     assert!(
-        stderr_of(&output).contains("cannot reach 127.0.0.1"),
+        stderr_of(&output).contains("Cannot reach 127.0.0.1"),
         "the error names the server it could not reach: {}",
         stderr_of(&output)
     );

@@ -14,6 +14,7 @@ mod kit_fonts;
 mod kit_remote;
 mod kit_tools;
 mod kit_trust;
+mod messages;
 mod net;
 mod render;
 mod store;

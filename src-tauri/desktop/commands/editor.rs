@@ -29,6 +29,24 @@ pub fn render_preview(
     Ok(Response::new(jpeg))
 }
 
+/// The characters of the remix's texts that no font it may use can draw: the editor
+/// names them before export, since they would come out blank.
+#[tauri::command(async)]
+pub fn undrawable_characters(
+    state: State<'_, AppState>,
+    kit_id: String,
+    asset_id: String,
+    remix: Remix,
+) -> Result<Vec<String>, IpcError> {
+    let (summary, picture) = state.asset(&kit_id, &asset_id)?;
+    let remix = summary.constrain(remix);
+    let (width, height) = picture.dimensions();
+    let chars = state
+        .typesetter_for(&summary)?
+        .undrawable(&remix, width, height);
+    Ok(chars.into_iter().map(String::from).collect())
+}
+
 #[derive(Serialize)]
 pub struct Exported {
     path: String,

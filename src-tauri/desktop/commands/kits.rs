@@ -99,7 +99,7 @@ pub struct KitUpdated {
     kit_id: String,
     #[serde(flatten)]
     report: Option<SyncReport>,
-    error: Option<String>,
+    error: Option<IpcError>,
 }
 
 /// Checks one kit (or every subscribed kit) for a new version.
@@ -149,7 +149,7 @@ pub async fn kit_update<R: Runtime>(
             Err(error) => KitUpdated {
                 kit_id: update.kit_id,
                 report: None,
-                error: Some(error.to_string()),
+                error: Some(IpcError::from(error)),
             },
         })
         .collect())

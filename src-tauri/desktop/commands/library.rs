@@ -11,6 +11,8 @@ pub struct AppInfo {
     data_dir: String,
     /// The `relais://subscribe` link Relais was opened with, for the Kits view.
     subscribe_link: Option<String>,
+    /// The `.relais` file Relais was opened with (double-clicked), for the Kits view.
+    kit_file: Option<String>,
 }
 
 #[tauri::command]
@@ -20,6 +22,10 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Ap
         locale: state.locale.clone(),
         data_dir: state.data_dir.display().to_string(),
         subscribe_link: deep_link::startup_link(&app),
+        kit_file: state
+            .opened_kit_file
+            .as_ref()
+            .map(|path| path.display().to_string()),
     }
 }
 

@@ -2,7 +2,8 @@ use std::path::PathBuf;
 
 use crate::kit::signature::Fingerprint;
 
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
 #[non_exhaustive]
 pub enum Error {
     #[error("`{url}` is not a kit address ({detail}). A kit address looks like https://example.org/kits/municipales/.")]
@@ -55,7 +56,7 @@ pub enum Error {
         "the library is unavailable because another task failed while using it. Restart Relais."
     )]
     StoreUnavailable,
-    #[error("{0} Nothing was installed; sync again to fetch what is still missing.")]
+    #[error("{0} Nothing was installed; try again later: what was already downloaded is kept.")]
     Net(#[from] crate::net::Error),
     #[error(transparent)]
     Kit(#[from] crate::kit::Error),
@@ -78,5 +79,71 @@ impl From<crate::kit::manifest::Error> for Error {
 impl From<crate::kit::signature::Error> for Error {
     fn from(error: crate::kit::signature::Error) -> Self {
         Error::Kit(error.into())
+    }
+}
+
+impl crate::messages::Describe for Error {
+    fn codes() -> Vec<String> {
+        let mut codes = crate::messages::codes_of(
+            "error.remote",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["net", "kit", "store"],
+        );
+        // A network failure is worded with what it means for the kit.
+        codes.push("error.remote.net".to_owned());
+        codes
+    }
+
+    fn describe(&self) -> crate::messages::Message {
+        #[allow(unused_imports)]
+        use crate::messages::{io_reason, Describe, Message};
+        let message = Message::new(format!("error.remote.{}", <&str>::from(self)));
+        match self {
+            Error::UrlInvalid { url, detail } => message.text("url", url).text("detail", detail),
+            Error::UrlCredentials { url }
+            | Error::ManifestNotFound { url }
+            | Error::SignatureNotFound { url } => message.text("url", url),
+            Error::FileNotFound { file, url } | Error::Tampered { file, url } => {
+                message.text("file", file).text("url", url)
+            }
+            Error::Server { url, status } | Error::Status { url, status } => {
+                message.text("url", url).number("status", *status)
+            }
+            Error::TooLarge {
+                what,
+                url,
+                max_bytes,
+            } => message
+                .text("what", what)
+                .text("url", url)
+                .size("max", *max_bytes),
+            Error::WrongKit {
+                url,
+                expected,
+                found,
+            } => message
+                .text("url", url)
+                .text("expected", expected)
+                .text("found", found),
+            Error::KeyChanged {
+                url,
+                pinned,
+                offered,
+            } => message
+                .text("url", url)
+                .text("pinned", pinned)
+                .text("offered", offered),
+            Error::NotSubscribed { kit_id } => message.text("kit", kit_id),
+            Error::Write { path, source } => message
+                .text("path", path.display())
+                .nested("reason", io_reason(source)),
+            Error::StoreUnavailable => message,
+            // Network failures say what happened and that nothing was installed.
+            Error::Net(inner) => {
+                Message::new("error.remote.net").nested("problem", inner.describe())
+            }
+            Error::Kit(inner) => inner.describe(),
+            Error::Store(inner) => inner.describe(),
+        }
     }
 }

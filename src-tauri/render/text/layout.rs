@@ -65,6 +65,9 @@ pub struct CaptionLayout {
     pub line_starts: Vec<usize>,
     /// False when even the smallest size overflows the zone.
     pub fits: bool,
+    /// Characters no bundled face (nor the style's kit face) can draw, in the order they
+    /// first appear: they come out blank, so the editor and the CLI name them.
+    pub undrawable: Vec<char>,
     /// The text lines, outline included; None when nothing visible is drawn.
     pub ink: Option<RelRect>,
     /// What the layer covers: the ink and its band or box, if any.
@@ -350,6 +353,7 @@ pub(crate) fn layout(
     let mut glyphs = Vec::new();
     let mut line_starts = Vec::new();
     let mut block: Option<Ltrb> = None;
+    let mut undrawable = Vec::new();
     for (run, extent) in shaper.buffer.layout_runs().zip(&extents) {
         let paragraph = shaper.paragraphs.get(run.line_i).copied().unwrap_or(0);
         line_starts.push(paragraph + run.glyphs.iter().map(|g| g.start).min().unwrap_or(0));
@@ -374,6 +378,9 @@ pub(crate) fn layout(
             if source.chars().all(char::is_whitespace) {
                 continue;
             }
+            if glyph.glyph_id == 0 {
+                note_undrawable(&mut undrawable, source);
+            }
             glyphs.push(PlacedGlyph {
                 font_id: glyph.font_id,
                 weight: glyph.font_weight,
@@ -395,12 +402,28 @@ pub(crate) fn layout(
         text,
         line_starts,
         fits,
+        undrawable,
         ink: None,
         bounds: None,
         block,
     };
     layout.set_boxes();
     layout
+}
+
+/// Adds the visible characters of a cluster the shaper found no glyph for. Joiners,
+/// variation selectors and bidi marks draw nothing anyway: naming them would only puzzle.
+fn note_undrawable(undrawable: &mut Vec<char>, cluster: &str) {
+    let invisible = |c: char| {
+        c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{E0000}'..='\u{E01EF}')
+    };
+    for c in cluster.chars().filter(|&c| !invisible(c)) {
+        if !undrawable.contains(&c) {
+            undrawable.push(c);
+        }
+    }
 }
 
 fn finite_or(value: f32, fallback: f32) -> f32 {

@@ -278,7 +278,11 @@ pub fn relais(home: &Path) -> assert_cmd::Command {
         .env("XDG_DATA_HOME", home.join("xdg-data"))
         .env("XDG_CONFIG_HOME", home.join("xdg-config"))
         .env_remove("RELAIS_DATA_DIR")
-        .env_remove("RELAIS_LOG");
+        .env_remove("RELAIS_LOG")
+        // English unless a test asks for another language.
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "C.UTF-8");
     command
 }
 
