@@ -701,10 +701,16 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     showMissing();
   }
 
+  // The code point too: the window's own fonts may lack the character as well.
+  function quotedChar(c) {
+    const point = c.codePointAt(0).toString(16).toUpperCase().padStart(4, "0");
+    return `${t("editor.quoted", { text: c })} (U+${point})`;
+  }
+
   function showMissing() {
     undrawable.hidden = missing.length === 0;
     undrawable.textContent = missing.length
-      ? tn("editor.undrawable", missing.length, { characters: missing.map((c) => t("editor.quoted", { text: c })).join(" ") })
+      ? tn("editor.undrawable", missing.length, { characters: missing.map(quotedChar).join(", ") })
       : "";
   }
 

@@ -561,3 +561,64 @@ fn only_the_desktop_shell_and_main_know_tauri() {
         "only src-tauri/desktop/ and main.rs may name tauri: {offenders:?}"
     );
 }
+
+/// The quoted words between `start` and the first `end` after it.
+fn quoted_between(source: &str, start: &str, end: &str) -> Vec<String> {
+    let Some(from) = source.find(start) else {
+        return Vec::new();
+    };
+    let rest = &source[from + start.len()..];
+    let block = &rest[..rest.find(end).unwrap_or(rest.len())];
+    block
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A command must be declared (build.rs makes it deny-by-default), registered (the
+/// handler), and granted to the window (the capability), or the window cannot call it.
+#[test]
+fn build_script_handler_and_capability_list_the_same_commands() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).expect("read a source file");
+    let declared: BTreeSet<String> = quoted_between(&read("build.rs"), ".commands(&[", "]")
+        .into_iter()
+        .collect();
+    let desktop = read("src-tauri/desktop/mod.rs");
+    let handler = desktop
+        .split("generate_handler![")
+        .nth(1)
+        .and_then(|rest| rest.split(']').next())
+        .unwrap_or("");
+    let registered: BTreeSet<String> = handler
+        .split(',')
+        .filter_map(|path| path.trim().rsplit("::").next())
+        .filter(|name| !name.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let capability: serde_json::Value =
+        serde_json::from_str(&read("src-tauri/capabilities/default.json"))
+            .expect("capability JSON");
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .expect("a permissions list")
+        .iter()
+        .filter_map(|p| p.as_str())
+        .filter_map(|p| p.strip_prefix("allow-"))
+        .map(|p| p.replace('-', "_"))
+        .collect();
+    assert!(
+        declared.len() >= 10,
+        "the parse of build.rs found too few commands: {declared:?}"
+    );
+    assert_eq!(
+        registered, declared,
+        "desktop/mod.rs registers a different set of commands than build.rs declares"
+    );
+    assert_eq!(
+        granted, declared,
+        "capabilities/default.json grants a different set of commands than build.rs declares"
+    );
+}

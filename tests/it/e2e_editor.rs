@@ -691,3 +691,81 @@ async fn a_locked_zone_neither_moves_nor_changes_style_while_a_free_caption_resi
         shot.display()
     );
 }
+
+/// A character no bundled face has is named under the texts before any export, in the
+/// volunteer's language, and the warning goes once the text no longer holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn characters_no_font_can_draw_are_named_in_the_editor_before_export() {
+    let data = tempfile::tempdir().expect("temp data dir");
+    let Some(session) = Session::start(&[("RELAIS_DATA_DIR", data.path())]).await else {
+        return;
+    };
+    open_poster(&session).await;
+    let field = session
+        .client
+        .find(Locator::Css("#caption-input"))
+        .await
+        .expect("the first layer's field");
+    field.click().await.expect("focus the field");
+    let text = "On vote 中文 مرحبا ⴰⵣⵓⵍ";
+    field.send_keys(text).await.expect("type the caption");
+    settled(&session, text).await;
+    let warning = session
+        .until("the undrawable-characters warning", || async {
+            let hidden = session.attr("#editor-undrawable", "hidden").await;
+            let words = session.text("#editor-undrawable").await?;
+            (hidden.is_none() && !words.is_empty()).then_some(words)
+        })
+        .await;
+    assert!(
+        warning.starts_with("Aucune police") && warning.contains('中') && warning.contains('文'),
+        "the French warning should name both Chinese characters: {warning:?}"
+    );
+    assert!(
+        !warning.contains('م') && !warning.contains('ⵣ'),
+        "Arabic and Tifinagh have bundled faces and must not be named: {warning:?}"
+    );
+    let shot_fr = session.screenshot("editor-undrawable-fr.png").await;
+
+    session
+        .client
+        .find(Locator::Css("#lang-select"))
+        .await
+        .expect("language menu")
+        .select_by_value("en")
+        .await
+        .expect("switch to English");
+    let english = session
+        .until("the English warning", || async {
+            let words = session.text("#editor-undrawable").await?;
+            words.starts_with("No font").then_some(words)
+        })
+        .await;
+    assert!(
+        english.contains("“中” (U+4E2D), “文” (U+6587)"),
+        "each character is quoted with its code point, which reads even where the window cannot draw it: {english:?}"
+    );
+    let shot_en = session.screenshot("editor-undrawable-en.png").await;
+
+    // Clear the field (drawn anew by the language switch): nothing left to warn about.
+    let field = session
+        .client
+        .find(Locator::Css("#caption-input"))
+        .await
+        .expect("the first layer's field");
+    field.clear().await.expect("clear the field");
+    field
+        .send_keys("On vote")
+        .await
+        .expect("type a drawable caption");
+    settled(&session, "On vote").await;
+    session
+        .until("the warning to go", || async {
+            session
+                .attr("#editor-undrawable", "hidden")
+                .await
+                .map(|_| ())
+        })
+        .await;
+    eprintln!("screenshots: {} {}", shot_fr.display(), shot_en.display());
+}

@@ -89,7 +89,39 @@ fn a_jpeg_that_already_fits_is_left_untouched() {
         fitted.changes
     );
     assert_eq!((fitted.width, fitted.height), (600, 400));
-    assert_eq!(fitted.bytes.len(), jpeg_size(&image, 90));
+    assert!(
+        fitted.bytes.starts_with(&[0xFF, 0xD8, 0xFF]),
+        "the output should be a JPEG"
+    );
+    // Untouched means encoded at the quality asked for, at full size: closer to the
+    // original than a quality-80 encoding (the next step down a fit would take) gets.
+    let error = mean_error(&fitted.bytes, &image);
+    let at_80 = mean_error(
+        &encode_still(&image, OutputFormat::Jpeg { quality: 80 }).unwrap(),
+        &image,
+    );
+    assert!(
+        error < at_80 * 0.9,
+        "a fitting JPEG should keep quality 90: its error {error:.2} should be well under quality 80's {at_80:.2}"
+    );
+}
+
+/// Mean absolute difference per channel between a decoded file and the original.
+fn mean_error(bytes: &[u8], original: &RgbaImage) -> f64 {
+    let Picture::Still(decoded) = decode_bytes(bytes, "fitted", &Limits::default()).unwrap() else {
+        panic!("a JPEG decodes to a still")
+    };
+    assert_eq!(
+        decoded.dimensions(),
+        original.dimensions(),
+        "same size as the original"
+    );
+    let total: u64 = decoded
+        .pixels()
+        .zip(original.pixels())
+        .map(|(a, b)| (0..3).map(|c| u64::from(a[c].abs_diff(b[c]))).sum::<u64>())
+        .sum();
+    total as f64 / (original.width() * original.height() * 3) as f64
 }
 
 /// With the same picture, Bluesky's 2,000,000 bytes need only a lower quality, and the

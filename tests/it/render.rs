@@ -1,5 +1,6 @@
 //! The renderer as a library: layout, rasterization, decoding limits and encoding.
 
+use image::RgbaImage;
 use std::path::Path;
 
 use relais::render::{
@@ -143,29 +144,53 @@ fn line_breaks_are_identical_at_preview_and_full_size() {
         );
     }
 
-    // Drawing onto a half-size base lays out in asset pixels, so it breaks the same way.
-    let Picture::Still(mut full_base) = grey(POSTER_W, POSTER_H) else {
-        unreachable!("a PNG decodes to a still")
-    };
-    let Picture::Still(mut half_base) = grey(POSTER_W / 2, POSTER_H / 2) else {
-        unreachable!("a PNG decodes to a still")
-    };
-    let on_full = typesetter.draw_onto(&mut full_base, &caption, POSTER_W, POSTER_H);
-    let on_half = typesetter.draw_onto(&mut half_base, &caption, POSTER_W, POSTER_H);
-    assert_eq!(
-        on_half.line_starts, on_full.line_starts,
-        "preview and export should break lines at the same places"
-    );
-    assert_eq!(
-        on_half.font_size, on_full.font_size,
-        "preview and export should use the same font size in asset px"
-    );
-    let half_pixels = Pixels::of(&Picture::Still(half_base));
-    let untouched = Pixels::of(&grey(POSTER_W / 2, POSTER_H / 2));
+    // The editor's own path: its half-size preview must show the export's lines, so the
+    // preview's ink, measured in the picture, is the export's ink halved.
+    let remix = Remix::from(caption.clone());
+    let mut exported = RgbaImage::new(POSTER_W, POSTER_H);
+    typesetter.draw_remix_onto(&mut exported, &remix, POSTER_W, POSTER_H);
+    let mut previewed = RgbaImage::new(POSTER_W / 2, POSTER_H / 2);
+    Typesetter::new().draw_remix_preview(&mut previewed, &remix, POSTER_W, POSTER_H);
+    let (export_ink, preview_ink) = (strong_ink(&exported), strong_ink(&previewed));
     assert!(
-        half_pixels.differing_pixels(&untouched, half_pixels.rows(0.74, 0.94)) > 0,
-        "drawing onto the half-size base should put the caption in its band"
+        same_ink_box(export_ink, preview_ink, previewed.dimensions(), 2.5),
+        "the half-size preview's ink {preview_ink:?} should be the export's ink {export_ink:?}, relative to each picture"
     );
+}
+
+/// The box of clearly drawn pixels (alpha over a quarter), relative to the picture, so
+/// pictures of different sizes compare; faint antialiasing at the edges is left out.
+fn strong_ink(image: &RgbaImage) -> Option<[f32; 4]> {
+    let (w, h) = image.dimensions();
+    let mut bounds: Option<[u32; 4]> = None;
+    for (x, y, pixel) in image.enumerate_pixels() {
+        if pixel[3] > 64 {
+            bounds = Some(match bounds {
+                None => [x, y, x + 1, y + 1],
+                Some([l, t, r, b]) => [l.min(x), t.min(y), r.max(x + 1), b.max(y + 1)],
+            });
+        }
+    }
+    bounds.map(|[l, t, r, b]| {
+        [
+            l as f32 / w as f32,
+            t as f32 / h as f32,
+            r as f32 / w as f32,
+            b as f32 / h as f32,
+        ]
+    })
+}
+
+/// Whether two relative ink boxes agree within `pixels` pixels of the smaller picture.
+fn same_ink_box(a: Option<[f32; 4]>, b: Option<[f32; 4]>, (w, h): (u32, u32), pixels: f32) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.iter().zip(b).enumerate().all(|(i, (a, b))| {
+            let size = if i % 2 == 0 { w } else { h } as f32;
+            (a - b).abs() * size <= pixels
+        }),
+        _ => false,
+    }
 }
 
 #[test]
@@ -931,20 +956,60 @@ proptest! {
     fn preview_and_export_break_lines_identically_at_any_scale(
         text in random_text(),
         zone in random_zone(),
-        scale in 0.1f32..1.0,
+        scale in 0.15f32..1.0,
     ) {
         let (aw, ah) = (1080u32, 1350u32);
         let remix = Remix { layers: vec![Layer { text: text.clone(), zone, ..Layer::default() }] };
-        let export = Typesetter::new().layout_remix(&remix, aw, ah);
-        let mut preview_setter = Typesetter::new();
+        let mut exported = image::RgbaImage::new(aw, ah);
+        let export = Typesetter::new().draw_remix_onto(&mut exported, &remix, aw, ah);
         let (pw, ph) = (((aw as f32 * scale) as u32).max(16), ((ah as f32 * scale) as u32).max(16));
-        let mut base = image::RgbaImage::new(pw, ph);
-        // Twice: the second draw comes from the layout cache.
-        preview_setter.draw_remix_onto(&mut base, &remix, aw, ah);
-        let preview = preview_setter.draw_remix_onto(&mut base, &remix, aw, ah);
+        let mut preview_setter = Typesetter::new();
+        let mut previewed = image::RgbaImage::new(pw, ph);
+        preview_setter.draw_remix_preview(&mut previewed, &remix, aw, ah);
+        // Again, on a fresh base: the second draw reuses what the first one drew.
+        let mut again = image::RgbaImage::new(pw, ph);
+        let preview = preview_setter.draw_remix_preview(&mut again, &remix, aw, ah);
         prop_assert_eq!(&preview[0].line_starts, &export[0].line_starts, "same line breaks for {:?}", text);
-        prop_assert_eq!(preview[0].font_size, export[0].font_size, "same size in asset px");
+        let (export_ink, preview_ink, again_ink) = (strong_ink(&exported), strong_ink(&previewed), strong_ink(&again));
+        prop_assert!(
+            same_ink_box(export_ink, preview_ink, (pw, ph), 2.5),
+            "for {:?} at scale {}, the preview's ink {:?} should be the export's {:?}", text, scale, preview_ink, export_ink
+        );
+        prop_assert_eq!(again_ink, preview_ink, "a reused drawing should land where the first one did");
     }
+}
+
+#[test]
+fn a_layer_moved_in_the_preview_lands_where_a_fresh_drawing_puts_it() {
+    let at = |x: f32| Remix {
+        layers: vec![Layer {
+            text: "On vote dimanche".into(),
+            zone: RZone {
+                x,
+                y: 0.3,
+                width: 0.5,
+                height: 0.2,
+            },
+            ..Layer::default()
+        }],
+    };
+    let mut setter = Typesetter::new();
+    let mut before = RgbaImage::new(540, 675);
+    setter.draw_remix_preview(&mut before, &at(0.1), 1080, 1350);
+    // Only the zone moved: the preview places its earlier drawing instead of drawing.
+    let mut moved = RgbaImage::new(540, 675);
+    setter.draw_remix_preview(&mut moved, &at(0.33), 1080, 1350);
+    let mut fresh = RgbaImage::new(540, 675);
+    Typesetter::new().draw_remix_preview(&mut fresh, &at(0.33), 1080, 1350);
+    let (moved_ink, fresh_ink) = (strong_ink(&moved), strong_ink(&fresh));
+    assert!(
+        strong_ink(&before) != moved_ink,
+        "the layer should have moved in the preview"
+    );
+    assert!(
+        same_ink_box(moved_ink, fresh_ink, (540, 675), 1.0),
+        "the moved drawing {moved_ink:?} should sit within a pixel of a fresh one {fresh_ink:?}"
+    );
 }
 
 #[test]
