@@ -76,6 +76,12 @@ impl Drop for Session {
 
 impl Session {
     pub(crate) async fn start(env: &[(&str, &Path)]) -> Option<Session> {
+        Self::start_with_args(env, &[]).await
+    }
+
+    /// As [`Session::start`], with `args` given to the app as the system would (a file
+    /// it was opened with, a link).
+    pub(crate) async fn start_with_args(env: &[(&str, &Path)], args: &[&str]) -> Option<Session> {
         if std::env::var_os("DISPLAY").is_none() {
             unavailable("there is no DISPLAY (run under xvfb-run)");
             return None;
@@ -115,7 +121,7 @@ impl Session {
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
             "tauri:options".into(),
-            json!({ "application": env!("CARGO_BIN_EXE_relais") }),
+            json!({ "application": env!("CARGO_BIN_EXE_relais"), "args": args }),
         );
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);

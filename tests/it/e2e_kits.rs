@@ -385,3 +385,39 @@ async fn three_different_failures_read_as_french_sentences_in_the_real_window() 
     );
     session.screenshot("failure-unreachable-fr.png").await;
 }
+
+/// A `.relais` file double-clicked in the file manager starts Relais with its path: the
+/// app goes straight to importing it, trust dialog first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kit_file_the_app_is_opened_with_goes_straight_to_its_trust_dialog() {
+    let work = tempfile::tempdir().expect("temp dir");
+    let keys = Keys::generate(&work.path().join("keys"));
+    let kit_file = work.path().join("ete.relais");
+    build_kit(work.path(), &keys, &KitSpec::default(), &kit_file);
+    let data = work.path().join("data");
+    let path = kit_file.to_str().expect("a UTF-8 temp path");
+    let Some(session) =
+        Session::start_with_args(&[("RELAIS_DATA_DIR", data.as_path())], &[path]).await
+    else {
+        return;
+    };
+    session
+        .until("the trust dialog for the opened file", || async {
+            let open = session
+                .client
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (open == json!(true)).then_some(())
+        })
+        .await;
+    assert_eq!(
+        session.text("#trust-fingerprint").await.unwrap_or_default(),
+        keys.public.fingerprint().to_string(),
+        "the dialog is about the file the app was opened with"
+    );
+    session.screenshot("trust-dialog-opened-file-fr.png").await;
+}
