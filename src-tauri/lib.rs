@@ -4,6 +4,7 @@
 //! the benchmarks and the desktop shell. Only `desktop` (behind the `desktop` feature)
 //! knows Tauri.
 
+pub mod accounts;
 pub mod cli;
 pub mod clock;
 pub mod dates;

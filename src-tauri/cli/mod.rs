@@ -1,5 +1,6 @@
 //! `relais <subcommand>`: the library, headless.
 
+mod account;
 mod import_report;
 mod kit;
 pub mod launch;
@@ -33,6 +34,9 @@ pub enum Command {
     /// Kits in the library.
     #[command(subcommand)]
     Kit(kit::KitCommand),
+    /// Your own accounts to post to: add, list, test, remove.
+    #[command(subcommand)]
+    Account(account::AccountCommand),
 }
 
 impl Command {
@@ -40,6 +44,7 @@ impl Command {
         match self {
             Command::Render(_) => false,
             Command::Kit(command) => command.uses_data_folder(),
+            Command::Account(command) => command.uses_data_folder(),
         }
     }
 }
@@ -74,6 +79,8 @@ pub enum Error {
     FontNotGiven { family: String },
     #[error(transparent)]
     Remote(#[from] crate::kit::remote::Error),
+    #[error(transparent)]
+    Accounts(#[from] crate::accounts::Error),
     #[error("cannot write to standard output: {0}")]
     Output(#[from] std::io::Error),
 }
@@ -104,6 +111,7 @@ pub fn run(cli: &Cli, command: &Command) -> ExitCode {
     let result = match command {
         Command::Render(args) => render::run(cli, args),
         Command::Kit(command) => kit::run(cli, command),
+        Command::Account(command) => account::run(cli, command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -121,7 +129,7 @@ impl crate::messages::Describe for Error {
         crate::messages::codes_of(
             "error.cli",
             <Self as strum::VariantNames>::VARIANTS,
-            &["render", "kit", "store", "remote"],
+            &["render", "kit", "store", "remote", "accounts"],
         )
     }
 
@@ -134,6 +142,7 @@ impl crate::messages::Describe for Error {
             Error::Kit(inner) => inner.describe(),
             Error::Store(inner) => inner.describe(),
             Error::Remote(inner) => inner.describe(),
+            Error::Accounts(inner) => inner.describe(),
             Error::TrustNeeded {
                 publisher,
                 kit,

@@ -39,6 +39,11 @@ pub(crate) enum Say {
     NoWindowNotBuilt,
     NoWindowNoDisplay,
     NoWindowDisplayRefused,
+    AccountPasteWebhook,
+    AccountPasteBotToken,
+    AccountAdded,
+    AccountRemoved,
+    AccountLine,
 }
 
 impl Say {

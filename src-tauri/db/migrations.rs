@@ -83,6 +83,18 @@ const MIGRATIONS: &[&str] = &[
         SELECT sha256 FROM asset
         UNION ALL SELECT thumb_sha256 FROM asset
         UNION ALL SELECT sha256 FROM kit_font;",
+    // 6: account, a volunteer's own accounts. No secret column on purpose: tokens, bot
+    // tokens and webhook addresses live in the OS keychain under the account's id.
+    "CREATE TABLE account (
+        id TEXT PRIMARY KEY,
+        network TEXT NOT NULL,
+        handle TEXT NOT NULL,
+        server TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created INTEGER NOT NULL,
+        UNIQUE (network, server, handle)
+    ) STRICT;",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

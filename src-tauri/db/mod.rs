@@ -3,6 +3,7 @@
 //! Storage imports nothing above it: each table's queries live in one file here and
 //! speak in plain rows; the layers above parse what the rows hold.
 
+pub mod accounts;
 pub mod assets;
 pub mod blob_refs;
 pub mod blobs;

@@ -51,6 +51,64 @@ pub enum Error {
 }
 
 impl Error {
+    /// The same error with `secret` (a token carried in a URL's path, as Discord webhooks
+    /// and Telegram bots do) cut out of every text it holds, so it can be shown and logged.
+    pub fn without_secret(self, secret: &str) -> Self {
+        if secret.is_empty() {
+            return self;
+        }
+        let cut = |text: String| text.replace(secret, "…");
+        match self {
+            Error::NotHttps { url } => Error::NotHttps { url: cut(url) },
+            Error::NotWeb { url, scheme } => Error::NotWeb {
+                url: cut(url),
+                scheme,
+            },
+            Error::Offline { host, detail } => Error::Offline {
+                host,
+                detail: cut(detail),
+            },
+            Error::Dns { host } => Error::Dns { host },
+            Error::Tls { host, detail } => Error::Tls {
+                host,
+                detail: cut(detail),
+            },
+            Error::Timeout {
+                url,
+                phase,
+                seconds,
+            } => Error::Timeout {
+                url: cut(url),
+                phase,
+                seconds,
+            },
+            Error::Torn { url, detail } => Error::Torn {
+                url: cut(url),
+                detail: cut(detail),
+            },
+            Error::TooLarge { url, max_bytes } => Error::TooLarge {
+                url: cut(url),
+                max_bytes,
+            },
+            Error::Status {
+                url,
+                status,
+                retry_at,
+            } => Error::Status {
+                url: cut(url),
+                status,
+                retry_at,
+            },
+            Error::Client { detail } => Error::Client {
+                detail: cut(detail),
+            },
+            Error::Other { url, detail } => Error::Other {
+                url: cut(url),
+                detail: cut(detail),
+            },
+        }
+    }
+
     /// Whether the request may have reached the server and been acted on: a post whose
     /// answer was lost this way must be checked before it is sent again.
     pub fn may_have_been_applied(&self) -> bool {

@@ -1,5 +1,8 @@
-//! What each social network accepts. Only facts: the one table lives in [`limits`].
+//! What each social network accepts (the one table lives in [`limits`]) and one client
+//! per network.
 
+pub mod discord;
 pub mod limits;
+pub mod telegram;
 
 pub use limits::{for_network, MediaFormat, Network, TargetLimits, TextLimits};

@@ -1,5 +1,6 @@
 //! The one integration-test binary: a module per area.
 
+mod accounts;
 mod architecture;
 mod bad_kits;
 mod cli;

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 
 use relais::render::{Picture, Typesetter};
 
+pub mod keychain;
 pub mod organizer;
 pub mod scripted;
 

@@ -1,0 +1,267 @@
+//! Adding, testing and removing accounts. Each addition checks with the network first,
+//! then writes the secret to the keychain, then the row: a failure at any step leaves
+//! nothing behind (a secret whose row could not be written is taken back).
+
+use std::path::Path;
+
+use url::Url;
+
+use super::record::{Account, AccountId, Kind, Status};
+use super::{Error, Keychain, Secret};
+use crate::db::{accounts as rows, Store};
+use crate::net::Client;
+use crate::networks::{discord, telegram};
+
+/// What a new account takes from outside: the time and the randomness of its id.
+#[derive(Debug, Clone, Copy)]
+pub struct NewAccount {
+    pub now: i64,
+    pub random: [u8; 8],
+}
+
+fn refuse_twice(store: &Store, kind: Kind, server: &str, handle: &str) -> Result<(), Error> {
+    match rows::find(store.conn(), kind.into(), server, handle)? {
+        Some(row) => Err(Error::AlreadyAdded {
+            network: <&str>::from(kind).to_owned(),
+            account: row.id,
+        }),
+        None => Ok(()),
+    }
+}
+
+fn save(
+    store: &Store,
+    keychain: &Keychain,
+    account: Account,
+    secret: Option<&Secret>,
+) -> Result<Account, Error> {
+    if let Some(secret) = secret {
+        keychain.store(&account.id, secret)?;
+    }
+    if let Err(error) = rows::insert(store.conn(), &account.to_row()) {
+        if secret.is_some() {
+            let _ = keychain.forget(&account.id);
+        }
+        return Err(error.into());
+    }
+    tracing::info!(account = %account.id, kind = ?account.kind, "account added");
+    Ok(account)
+}
+
+fn discord_error(error: discord::Error) -> Error {
+    match error {
+        discord::Error::NotAWebhook(reason) => Error::NotAWebhook {
+            reason: reason.to_owned(),
+        },
+        discord::Error::Gone => Error::WebhookGone,
+        discord::Error::NotAWebhookServer { host } => Error::NotAWebhookServer { host },
+        discord::Error::Net(error) => Error::Net(error),
+    }
+}
+
+fn telegram_error(error: telegram::Error, server: &Url, channel: &str) -> Error {
+    match error {
+        telegram::Error::BadToken => Error::BadBotToken,
+        telegram::Error::ChannelNotFound => Error::ChannelNotFound {
+            channel: channel.to_owned(),
+        },
+        telegram::Error::NotAdmin { bot } => Error::BotNotAdmin {
+            bot,
+            channel: channel.to_owned(),
+        },
+        telegram::Error::NotTelegram => Error::NotTelegram {
+            server: server.as_str().trim_end_matches('/').to_owned(),
+        },
+        telegram::Error::Net(error) => Error::Net(error),
+    }
+}
+
+/// A Discord channel webhook; its address is the secret.
+pub async fn add_discord(
+    store: &Store,
+    keychain: &Keychain,
+    client: &Client,
+    webhook: Secret,
+    new: NewAccount,
+) -> Result<Account, Error> {
+    if webhook.expose().trim().is_empty() {
+        return Err(Error::NothingGiven {
+            what: "webhook address".into(),
+        });
+    }
+    let url = discord::parse_address(webhook.expose()).map_err(discord_error)?;
+    let hook = discord::verify(client, &url).await.map_err(discord_error)?;
+    let handle = format!("{} ({})", hook.name, hook.channel_id);
+    refuse_twice(store, Kind::Discord, &hook.host, &handle)?;
+    let account = Account {
+        id: AccountId::from_random(new.random),
+        kind: Kind::Discord,
+        handle,
+        server: hook.host,
+        display_name: hook.name,
+        status: Status::Connected,
+        created: new.now,
+    };
+    save(
+        store,
+        keychain,
+        account,
+        Some(&Secret::new(url.as_str().to_owned())),
+    )
+}
+
+/// A bot that is an administrator of `channel` (`@name`); its token is the secret.
+pub async fn add_telegram(
+    store: &Store,
+    keychain: &Keychain,
+    client: &Client,
+    server: &Url,
+    channel: &str,
+    token: Secret,
+    new: NewAccount,
+) -> Result<Account, Error> {
+    let token_text = token.expose().trim();
+    if token_text.is_empty() {
+        return Err(Error::NothingGiven {
+            what: "bot token".into(),
+        });
+    }
+    let channel = if channel.starts_with('@') || channel.starts_with('-') {
+        channel.to_owned()
+    } else {
+        format!("@{channel}")
+    };
+    let found = telegram::verify(client, server, token_text, &channel)
+        .await
+        .map_err(|e| telegram_error(e, server, &channel))?;
+    let server_text = server.as_str().trim_end_matches('/').to_owned();
+    refuse_twice(store, Kind::Telegram, &server_text, &channel)?;
+    let account = Account {
+        id: AccountId::from_random(new.random),
+        kind: Kind::Telegram,
+        handle: channel,
+        server: server_text,
+        display_name: if found.title.is_empty() {
+            found.bot
+        } else {
+            found.title
+        },
+        status: Status::Connected,
+        created: new.now,
+    };
+    save(
+        store,
+        keychain,
+        account,
+        Some(&Secret::new(token_text.to_owned())),
+    )
+}
+
+/// A folder on this computer that posts are written to, for the volunteer to hand on.
+pub fn add_folder(store: &Store, path: &Path, new: NewAccount) -> Result<Account, Error> {
+    let folder = |reason: &str| Error::Folder {
+        path: path.to_path_buf(),
+        reason: reason.to_owned(),
+    };
+    std::fs::create_dir_all(path).map_err(|_| folder("it cannot be created"))?;
+    let path = path
+        .canonicalize()
+        .map_err(|_| folder("it cannot be read"))?;
+    // Writable now, not only by its permission bits (a read-only mount has good bits).
+    let probe = path.join(".relais-write-check");
+    std::fs::write(&probe, b"").map_err(|_| folder("Relais cannot write into it"))?;
+    let _ = std::fs::remove_file(&probe);
+    let server = path.display().to_string();
+    let handle = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_else(|| server.clone());
+    refuse_twice(store, Kind::Folder, &server, &handle)?;
+    let account = Account {
+        id: AccountId::from_random(new.random),
+        kind: Kind::Folder,
+        handle: handle.clone(),
+        server,
+        display_name: handle,
+        status: Status::Connected,
+        created: new.now,
+    };
+    save(store, &Keychain, account, None)
+}
+
+fn find(store: &Store, id: &AccountId) -> Result<Account, Error> {
+    rows::get(store.conn(), id.as_str())?
+        .map(Account::from_row)
+        .transpose()?
+        .ok_or_else(|| Error::NotFound {
+            account: id.to_string(),
+        })
+}
+
+/// Asks the network whether the account still works, without posting, and records the
+/// answer as its status: a refused secret is "needs sign-in", no answer "unreachable".
+pub async fn test_connection(
+    store: &Store,
+    keychain: &Keychain,
+    client: &Client,
+    id: &AccountId,
+) -> Result<Account, Error> {
+    let mut account = find(store, id)?;
+    let outcome = match account.kind {
+        Kind::Folder => {
+            let path = Path::new(&account.server);
+            if path.is_dir() {
+                Ok(())
+            } else {
+                Err(Error::Folder {
+                    path: path.to_path_buf(),
+                    reason: "it no longer exists".into(),
+                })
+            }
+        }
+        Kind::Discord => {
+            let secret = keychain.secret(id)?;
+            match discord::parse_address(secret.expose()) {
+                Ok(url) => discord::verify(client, &url)
+                    .await
+                    .map(|_| ())
+                    .map_err(discord_error),
+                Err(error) => Err(discord_error(error)),
+            }
+        }
+        Kind::Telegram => {
+            let secret = keychain.secret(id)?;
+            let server =
+                Url::parse(&format!("{}/", account.server)).map_err(|_| Error::NotTelegram {
+                    server: account.server.clone(),
+                })?;
+            telegram::verify(client, &server, secret.expose(), &account.handle)
+                .await
+                .map(|_| ())
+                .map_err(|e| telegram_error(e, &server, &account.handle))
+        }
+        Kind::Mastodon | Kind::Bluesky => Ok(()),
+    };
+    let status = match &outcome {
+        Ok(()) => Status::Connected,
+        Err(Error::WebhookGone | Error::BadBotToken | Error::BotNotAdmin { .. }) => {
+            Status::NeedsSignIn
+        }
+        Err(_) => Status::Unreachable,
+    };
+    rows::set_status(store.conn(), id.as_str(), status.into())?;
+    account.status = status;
+    outcome.map(|()| account)
+}
+
+/// Removes the account and its secret. The secret goes first: if the keychain refuses,
+/// the account stays listed so the removal can be tried again.
+pub fn remove(store: &Store, keychain: &Keychain, id: &AccountId) -> Result<Account, Error> {
+    let account = find(store, id)?;
+    if account.kind != Kind::Folder {
+        keychain.forget(id)?;
+    }
+    rows::delete(store.conn(), id.as_str())?;
+    tracing::info!(account = %id, "account removed");
+    Ok(account)
+}

@@ -1,0 +1,92 @@
+use std::path::PathBuf;
+
+use crate::messages::{Describe, Message};
+
+#[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+#[non_exhaustive]
+pub enum Error {
+    #[error("no keychain answers: Relais keeps account secrets only in the system keychain. On Linux, install and start a Secret Service (GNOME Keyring or KeePassXC) and log in again.")]
+    NoKeychain,
+    #[error(
+        "the keychain is locked: unlock it (your session password usually does), then try again."
+    )]
+    KeychainLocked,
+    #[error("the secret of account {account} is no longer in the keychain: remove the account and add it again.")]
+    SecretMissing { account: String },
+    #[error("no account {account}: `relais account list` shows the accounts.")]
+    NotFound { account: String },
+    #[error("this {network} account is already added, as {account}.")]
+    AlreadyAdded { network: String, account: String },
+    #[error("nothing was given: paste the {what} on standard input.")]
+    NothingGiven { what: String },
+    #[error("this is not a webhook address: {reason}. In Discord: channel settings, Integrations, Webhooks, Copy Webhook URL.")]
+    NotAWebhook { reason: String },
+    #[error("{host} answered, but not as a webhook does: check the address.")]
+    NotAWebhookServer { host: String },
+    #[error("this webhook no longer exists (deleted, or its address was regenerated): copy the new address from the channel's Integrations settings.")]
+    WebhookGone,
+    #[error("Telegram refused the bot token: copy it again from @BotFather (/mybots, API Token).")]
+    BadBotToken,
+    #[error("the channel {channel} was not found by the bot: check its @name, and add the bot to the channel.")]
+    ChannelNotFound { channel: String },
+    #[error("the bot @{bot} is not an administrator of {channel} allowed to post: in the channel's settings, Administrators, add the bot with \"Post messages\".")]
+    BotNotAdmin { bot: String, channel: String },
+    #[error("{server} answered, but not as the Telegram Bot API does: check the address.")]
+    NotTelegram { server: String },
+    #[error("the folder {path} cannot be used: {reason}.")]
+    Folder { path: PathBuf, reason: String },
+    #[error("account {account} is damaged in the database ({what} unreadable): remove it and add it again.")]
+    StoredDataDamaged { account: String, what: String },
+    #[error(transparent)]
+    Net(#[from] crate::net::Error),
+    #[error(transparent)]
+    Store(#[from] crate::db::Error),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Store(crate::db::Error::from(error))
+    }
+}
+
+impl Describe for Error {
+    fn codes() -> Vec<String> {
+        crate::messages::codes_of(
+            "error.accounts",
+            <Self as strum::VariantNames>::VARIANTS,
+            &["net", "store"],
+        )
+    }
+
+    fn describe(&self) -> Message {
+        let message = Message::new(format!("error.accounts.{}", <&str>::from(self)));
+        match self {
+            Error::NoKeychain | Error::KeychainLocked | Error::WebhookGone | Error::BadBotToken => {
+                message
+            }
+            Error::SecretMissing { account } | Error::NotFound { account } => {
+                message.text("account", account)
+            }
+            Error::AlreadyAdded { network, account } => {
+                message.text("network", network).text("account", account)
+            }
+            Error::NothingGiven { what } => message.text("what", what),
+            Error::NotAWebhook { reason } => message.text("reason", reason),
+            Error::NotAWebhookServer { host } => message.text("host", host),
+            Error::ChannelNotFound { channel } => message.text("channel", channel),
+            Error::BotNotAdmin { bot, channel } => {
+                message.text("bot", bot).text("channel", channel)
+            }
+            Error::NotTelegram { server } => message.text("server", server),
+            Error::Folder { path, reason } => {
+                message.text("path", path.display()).text("reason", reason)
+            }
+            Error::StoredDataDamaged { account, what } => {
+                message.text("account", account).text("what", what)
+            }
+            Error::Net(inner) => inner.describe(),
+            Error::Store(inner) => inner.describe(),
+        }
+    }
+}
