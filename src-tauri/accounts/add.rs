@@ -10,7 +10,7 @@ use super::record::{Account, AccountId, Kind, Status};
 use super::{Error, Keychain, Secret};
 use crate::db::{accounts as rows, Store};
 use crate::net::Client;
-use crate::networks::{discord, telegram};
+use crate::networks::{bluesky, discord, telegram};
 
 /// What a new account takes from outside: the time and the randomness of its id.
 #[derive(Debug, Clone, Copy)]
@@ -74,6 +74,81 @@ fn telegram_error(error: telegram::Error, server: &Url, channel: &str) -> Error 
         },
         telegram::Error::Net(error) => Error::Net(error),
     }
+}
+
+fn bluesky_error(error: bluesky::Error) -> Error {
+    match error {
+        bluesky::Error::WrongPassword => Error::WrongAppPassword,
+        bluesky::Error::UnknownHandle { handle, pds } => Error::UnknownHandle {
+            handle,
+            server: pds,
+        },
+        bluesky::Error::SignInAgain => Error::SignInAgain,
+        bluesky::Error::NotBluesky { pds } => Error::NotBluesky { server: pds },
+        bluesky::Error::Net(error) => Error::Net(error),
+        other => Error::Refused {
+            words: other.to_string(),
+        },
+    }
+}
+
+/// A Bluesky account with an app password: exchanged here for a session, whose tokens
+/// are the secret kept; the password itself is dropped.
+pub async fn add_bluesky(
+    store: &Store,
+    keychain: &Keychain,
+    client: &Client,
+    pds: &Url,
+    handle: &str,
+    app_password: Secret,
+    new: NewAccount,
+) -> Result<Account, Error> {
+    let handle = handle.trim().trim_start_matches('@').to_ascii_lowercase();
+    if app_password.expose().trim().is_empty() {
+        return Err(Error::NothingGiven {
+            what: "app password".into(),
+        });
+    }
+    let session = bluesky::sign_in(client, pds, &handle, app_password.expose().trim())
+        .await
+        .map_err(bluesky_error)?;
+    drop(app_password);
+    refuse_twice(store, Kind::Bluesky, &session.pds, &session.handle)?;
+    let account = Account {
+        id: AccountId::from_random(new.random),
+        kind: Kind::Bluesky,
+        handle: session.handle.clone(),
+        server: session.pds.clone(),
+        display_name: format!("@{}", session.handle),
+        status: Status::Connected,
+        created: new.now,
+    };
+    let secret = session_secret(&session)?;
+    save(store, keychain, account, Some(&secret))
+}
+
+fn session_secret(session: &bluesky::Session) -> Result<Secret, Error> {
+    serde_json::to_string(session)
+        .map(Secret::new)
+        .map_err(|_| Error::NoKeychain)
+}
+
+/// The Bluesky session kept for `id`.
+pub fn bluesky_session(keychain: &Keychain, id: &AccountId) -> Result<bluesky::Session, Error> {
+    let secret = keychain.secret(id)?;
+    serde_json::from_str(secret.expose()).map_err(|_| Error::StoredDataDamaged {
+        account: id.to_string(),
+        what: "session".into(),
+    })
+}
+
+/// Keeps a refreshed session: the old refresh token no longer works.
+pub fn keep_bluesky_session(
+    keychain: &Keychain,
+    id: &AccountId,
+    session: &bluesky::Session,
+) -> Result<(), Error> {
+    keychain.store(id, &session_secret(session)?)
 }
 
 /// A Discord channel webhook; its address is the secret.
@@ -240,13 +315,29 @@ pub async fn test_connection(
                 .map(|_| ())
                 .map_err(|e| telegram_error(e, &server, &account.handle))
         }
-        Kind::Mastodon | Kind::Bluesky => Ok(()),
+        Kind::Bluesky => {
+            let session = bluesky_session(keychain, id)?;
+            match bluesky::check(client, &session).await {
+                Ok(fresh) => {
+                    if fresh != session {
+                        keep_bluesky_session(keychain, id, &fresh)?;
+                    }
+                    Ok(())
+                }
+                Err(error) => Err(bluesky_error(error)),
+            }
+        }
+        Kind::Mastodon => Ok(()),
     };
     let status = match &outcome {
         Ok(()) => Status::Connected,
-        Err(Error::WebhookGone | Error::BadBotToken | Error::BotNotAdmin { .. }) => {
-            Status::NeedsSignIn
-        }
+        Err(
+            Error::WebhookGone
+            | Error::BadBotToken
+            | Error::BotNotAdmin { .. }
+            | Error::SignInAgain
+            | Error::SecretMissing { .. },
+        ) => Status::NeedsSignIn,
         Err(_) => Status::Unreachable,
     };
     rows::set_status(store.conn(), id.as_str(), status.into())?;

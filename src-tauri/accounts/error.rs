@@ -32,6 +32,16 @@ pub enum Error {
     ChannelNotFound { channel: String },
     #[error("the bot @{bot} is not an administrator of {channel} allowed to post: in the channel's settings, Administrators, add the bot with \"Post messages\".")]
     BotNotAdmin { bot: String, channel: String },
+    #[error("Bluesky refused this handle and app password: check the handle, or make a new app password (Settings, Privacy and security, App passwords) and paste it.")]
+    WrongAppPassword,
+    #[error("{server} does not know the handle {handle}: check its spelling, or give the account's own server with --pds.")]
+    UnknownHandle { handle: String, server: String },
+    #[error("the account's session has ended: sign in again (a new app password).")]
+    SignInAgain,
+    #[error("{server} answered, but not as a Bluesky server does: check the address.")]
+    NotBluesky { server: String },
+    #[error("the server refused: {words}")]
+    Refused { words: String },
     #[error("{server} answered, but not as the Telegram Bot API does: check the address.")]
     NotTelegram { server: String },
     #[error("the folder {path} cannot be used: {reason}.")]
@@ -78,7 +88,14 @@ impl Describe for Error {
             Error::BotNotAdmin { bot, channel } => {
                 message.text("bot", bot).text("channel", channel)
             }
-            Error::NotTelegram { server } => message.text("server", server),
+            Error::NotTelegram { server } | Error::NotBluesky { server } => {
+                message.text("server", server)
+            }
+            Error::WrongAppPassword | Error::SignInAgain => message,
+            Error::UnknownHandle { handle, server } => {
+                message.text("handle", handle).text("server", server)
+            }
+            Error::Refused { words } => message.text("words", words),
             Error::Folder { path, reason } => {
                 message.text("path", path.display()).text("reason", reason)
             }

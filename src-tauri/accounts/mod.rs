@@ -8,7 +8,10 @@ mod error;
 mod keychain;
 mod record;
 
-pub use add::{add_discord, add_folder, add_telegram, remove, test_connection, NewAccount};
+pub use add::{
+    add_bluesky, add_discord, add_folder, add_telegram, bluesky_session, keep_bluesky_session,
+    remove, test_connection, NewAccount,
+};
 pub use error::Error;
 pub use keychain::{Keychain, Secret};
 pub use record::{list, status_codes, Account, AccountId, Kind, Status};

@@ -29,6 +29,9 @@ pub enum AccountCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
+    /// A Bluesky account. Paste an app password on standard input (Settings, Privacy and
+    /// security, App passwords); it is exchanged for a session and not kept.
+    Bluesky(BlueskyArgs),
     /// A Discord channel webhook. Paste its address on standard input (channel
     /// settings, Integrations, Webhooks, Copy Webhook URL).
     Discord,
@@ -38,6 +41,16 @@ pub enum AddCommand {
     /// A folder on this computer: each post is written there (image and text) for you
     /// to hand on to a network without an open API (Instagram, TikTok, X).
     Folder(FolderArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BlueskyArgs {
+    /// The handle, e.g. name.bsky.social.
+    #[arg(long, value_name = "HANDLE")]
+    pub handle: String,
+    /// The account's server (PDS), for accounts not hosted by Bluesky itself.
+    #[arg(long, value_name = "URL", default_value = "https://bsky.social")]
+    pub pds: String,
 }
 
 #[derive(Debug, Args)]
@@ -87,6 +100,21 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
                 random: random_bytes()?,
             };
             let account = match add {
+                AddCommand::Bluesky(args) => {
+                    let pds =
+                        server_url(&args.pds, |server| accounts::Error::NotBluesky { server })?;
+                    let secret = read_secret(cli, Say::AccountPasteAppPassword)?;
+                    let client = client()?;
+                    runtime()?.block_on(accounts::add_bluesky(
+                        &store,
+                        &Keychain,
+                        &client,
+                        &pds,
+                        &args.handle,
+                        secret,
+                        new,
+                    ))?
+                }
                 AddCommand::Discord => {
                     let secret = read_secret(cli, Say::AccountPasteWebhook)?;
                     let client = client()?;
@@ -95,7 +123,9 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
                     ))?
                 }
                 AddCommand::Telegram(args) => {
-                    let server = server_url(&args.server)?;
+                    let server = server_url(&args.server, |server| accounts::Error::NotTelegram {
+                        server,
+                    })?;
                     let secret = read_secret(cli, Say::AccountPasteBotToken)?;
                     let client = client()?;
                     runtime()?.block_on(accounts::add_telegram(
@@ -173,17 +203,13 @@ fn parse_id(text: &str) -> Result<AccountId, Error> {
     })
 }
 
-fn server_url(text: &str) -> Result<Url, Error> {
+fn server_url(text: &str, wrong: fn(String) -> accounts::Error) -> Result<Url, Error> {
     let with_slash = if text.ends_with('/') {
         text.to_owned()
     } else {
         format!("{text}/")
     };
-    Url::parse(&with_slash).map_err(|_| {
-        Error::Accounts(accounts::Error::NotTelegram {
-            server: text.to_owned(),
-        })
-    })
+    Url::parse(&with_slash).map_err(|_| Error::Accounts(wrong(text.to_owned())))
 }
 
 /// One line from standard input; at a terminal, asked for without echo.

@@ -41,6 +41,7 @@ pub(crate) enum Say {
     NoWindowDisplayRefused,
     AccountPasteWebhook,
     AccountPasteBotToken,
+    AccountPasteAppPassword,
     AccountAdded,
     AccountRemoved,
     AccountLine,

@@ -1,6 +1,7 @@
 //! What each social network accepts (the one table lives in [`limits`]) and one client
 //! per network.
 
+pub mod bluesky;
 pub mod discord;
 pub mod limits;
 pub mod telegram;

@@ -3,6 +3,7 @@
 mod accounts;
 mod architecture;
 mod bad_kits;
+mod bluesky;
 mod cli;
 mod draft;
 mod encode;

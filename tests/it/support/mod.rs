@@ -9,6 +9,7 @@ use relais::render::{Picture, Typesetter};
 
 pub mod keychain;
 pub mod organizer;
+pub mod pds;
 pub mod scripted;
 
 /// Raw RGBA pixels pulled out of a decoded picture, so tests can compare images without
