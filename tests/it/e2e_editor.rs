@@ -414,29 +414,43 @@ async fn searching_ete_without_accents_finds_the_posters_that_say_ete_and_hides_
         })
         .await;
     // The animated GIF plays on hover: its still thumbnail is swapped for the original.
-    let gif = session
-        .client
-        .find(Locator::Css(".asset-card[data-asset='a-vos-urnes']"))
-        .await
-        .expect("the GIF card");
     let still = session
         .attr(".asset-card[data-asset='a-vos-urnes'] img", "src")
         .await
         .unwrap_or_default();
-    session
-        .client
-        .perform_actions(
-            MouseActions::new("mouse".into()).then(PointerAction::MoveToElement {
-                element: gif,
-                duration: None,
-                x: 0.0,
-                y: 0.0,
-            }),
-        )
-        .await
-        .expect("hover the GIF card");
+    // Hovered again on each try: a grid redrawn under the pointer (the library reloads
+    // when a kit check ends) gets no new mouseenter until the pointer moves onto it.
     session
         .until("the GIF to play on hover", || async {
+            let card = session
+                .client
+                .find(Locator::Css(".asset-card[data-asset='a-vos-urnes']"))
+                .await
+                .ok()?;
+            let elsewhere = session
+                .client
+                .find(Locator::Css("#library-search"))
+                .await
+                .ok()?;
+            let _ = session
+                .client
+                .perform_actions(
+                    MouseActions::new("mouse".into())
+                        .then(PointerAction::MoveToElement {
+                            element: elsewhere,
+                            duration: None,
+                            x: 0.0,
+                            y: 0.0,
+                        })
+                        .then(PointerAction::MoveToElement {
+                            element: card,
+                            duration: None,
+                            x: 0.0,
+                            y: 0.0,
+                        }),
+                )
+                .await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
             let src = session
                 .attr(".asset-card[data-asset='a-vos-urnes'] img", "src")
                 .await?;
