@@ -19,6 +19,25 @@ pub struct NewAccount {
     pub random: [u8; 8],
 }
 
+/// A new, connected account.
+fn fresh(
+    new: NewAccount,
+    kind: Kind,
+    handle: String,
+    server: String,
+    display_name: String,
+) -> Account {
+    Account {
+        id: AccountId::from_random(new.random),
+        kind,
+        handle,
+        server,
+        display_name,
+        status: Status::Connected,
+        created: new.now,
+    }
+}
+
 fn refuse_twice(store: &Store, kind: Kind, server: &str, handle: &str) -> Result<(), Error> {
     match rows::find(store.conn(), kind.into(), server, handle)? {
         Some(row) => Err(Error::AlreadyAdded {
@@ -114,15 +133,13 @@ pub async fn add_bluesky(
         .map_err(bluesky_error)?;
     drop(app_password);
     refuse_twice(store, Kind::Bluesky, &session.pds, &session.handle)?;
-    let account = Account {
-        id: AccountId::from_random(new.random),
-        kind: Kind::Bluesky,
-        handle: session.handle.clone(),
-        server: session.pds.clone(),
-        display_name: format!("@{}", session.handle),
-        status: Status::Connected,
-        created: new.now,
-    };
+    let account = fresh(
+        new,
+        Kind::Bluesky,
+        session.handle.clone(),
+        session.pds.clone(),
+        format!("@{}", session.handle),
+    );
     let secret = session_secret(&session)?;
     save(store, keychain, account, Some(&secret))
 }
@@ -168,15 +185,7 @@ pub async fn add_discord(
     let hook = discord::verify(client, &url).await.map_err(discord_error)?;
     let handle = format!("{} ({})", hook.name, hook.channel_id);
     refuse_twice(store, Kind::Discord, &hook.host, &handle)?;
-    let account = Account {
-        id: AccountId::from_random(new.random),
-        kind: Kind::Discord,
-        handle,
-        server: hook.host,
-        display_name: hook.name,
-        status: Status::Connected,
-        created: new.now,
-    };
+    let account = fresh(new, Kind::Discord, handle, hook.host, hook.name);
     save(
         store,
         keychain,
@@ -211,19 +220,17 @@ pub async fn add_telegram(
         .map_err(|e| telegram_error(e, server, &channel))?;
     let server_text = server.as_str().trim_end_matches('/').to_owned();
     refuse_twice(store, Kind::Telegram, &server_text, &channel)?;
-    let account = Account {
-        id: AccountId::from_random(new.random),
-        kind: Kind::Telegram,
-        handle: channel,
-        server: server_text,
-        display_name: if found.title.is_empty() {
+    let account = fresh(
+        new,
+        Kind::Telegram,
+        channel,
+        server_text,
+        if found.title.is_empty() {
             found.bot
         } else {
             found.title
         },
-        status: Status::Connected,
-        created: new.now,
-    };
+    );
     save(
         store,
         keychain,
@@ -252,15 +259,7 @@ pub fn add_folder(store: &Store, path: &Path, new: NewAccount) -> Result<Account
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_else(|| server.clone());
     refuse_twice(store, Kind::Folder, &server, &handle)?;
-    let account = Account {
-        id: AccountId::from_random(new.random),
-        kind: Kind::Folder,
-        handle: handle.clone(),
-        server,
-        display_name: handle,
-        status: Status::Connected,
-        created: new.now,
-    };
+    let account = fresh(new, Kind::Folder, handle.clone(), server, handle);
     save(store, &Keychain, account, None)
 }
 

@@ -162,6 +162,28 @@ impl Session {
         }
     }
 
+    /// Picks `lang` ("fr", "en") in the language menu.
+    pub(crate) async fn choose_language(&self, lang: &str) {
+        self.client
+            .find(Locator::Css("#lang-select"))
+            .await
+            .expect("language menu")
+            .select_by_value(lang)
+            .await
+            .expect("switch language");
+    }
+
+    /// Focuses the field `css` and types `text` into it, as a person would.
+    pub(crate) async fn type_into(&self, css: &str, text: &str) {
+        let field = self
+            .client
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("{css} is on the page"));
+        field.click().await.expect("focus the field");
+        field.send_keys(text).await.expect("type into the field");
+    }
+
     pub(crate) async fn attr(&self, css: &str, name: &str) -> Option<String> {
         let element = self.client.find(Locator::Css(css)).await.ok()?;
         element.attr(name).await.ok().flatten()

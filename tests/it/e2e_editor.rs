@@ -715,14 +715,8 @@ async fn characters_no_font_can_draw_are_named_in_the_editor_before_export() {
         return;
     };
     open_poster(&session).await;
-    let field = session
-        .client
-        .find(Locator::Css("#caption-input"))
-        .await
-        .expect("the first layer's field");
-    field.click().await.expect("focus the field");
     let text = "On vote 中文 مرحبا ⴰⵣⵓⵍ";
-    field.send_keys(text).await.expect("type the caption");
+    session.type_into("#caption-input", text).await;
     settled(&session, text).await;
     let warning = session
         .until("the undrawable-characters warning", || async {
@@ -741,14 +735,7 @@ async fn characters_no_font_can_draw_are_named_in_the_editor_before_export() {
     );
     let shot_fr = session.screenshot("editor-undrawable-fr.png").await;
 
-    session
-        .client
-        .find(Locator::Css("#lang-select"))
-        .await
-        .expect("language menu")
-        .select_by_value("en")
-        .await
-        .expect("switch to English");
+    session.choose_language("en").await;
     let english = session
         .until("the English warning", || async {
             let words = session.text("#editor-undrawable").await?;
@@ -768,10 +755,7 @@ async fn characters_no_font_can_draw_are_named_in_the_editor_before_export() {
         .await
         .expect("the first layer's field");
     field.clear().await.expect("clear the field");
-    field
-        .send_keys("On vote")
-        .await
-        .expect("type a drawable caption");
+    session.type_into("#caption-input", "On vote").await;
     settled(&session, "On vote").await;
     session
         .until("the warning to go", || async {

@@ -11,6 +11,39 @@ use crate::support::organizer::{build_kit, Keys, KitSpec};
 
 const KIT_ID: &str = "legislatives-ete";
 
+async fn trust_dialog_is(session: &Session, what: &str, open: bool) {
+    session
+        .until(what, || async {
+            let shown = session
+                .client
+                .execute(
+                    "return document.getElementById('trust-dialog').open",
+                    vec![],
+                )
+                .await
+                .ok()?;
+            (shown == json!(open)).then_some(())
+        })
+        .await;
+}
+
+async fn wait_for_trust_dialog(session: &Session, what: &str) {
+    trust_dialog_is(session, what, true).await;
+}
+
+async fn wait_for_library(session: &Session) {
+    session
+        .until("the library", || async {
+            let cards = session
+                .client
+                .find_all(Locator::Css(".asset-card"))
+                .await
+                .ok()?;
+            (!cards.is_empty()).then_some(())
+        })
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_finds_its_poster() {
     let work = tempfile::tempdir().expect("temp dir");
@@ -29,16 +62,7 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
     else {
         return;
     };
-    session
-        .until("the library", || async {
-            let cards = session
-                .client
-                .find_all(Locator::Css(".asset-card"))
-                .await
-                .ok()?;
-            (!cards.is_empty()).then_some(())
-        })
-        .await;
+    wait_for_library(&session).await;
 
     session
         .client
@@ -58,19 +82,7 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         .expect("open a .relais file (the dialog is pre-answered)");
 
     // The trust dialog shows what Relais verified: who, which kit, which key.
-    session
-        .until("the trust dialog", || async {
-            let open = session
-                .client
-                .execute(
-                    "return document.getElementById('trust-dialog').open",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            (open == json!(true)).then_some(())
-        })
-        .await;
+    wait_for_trust_dialog(&session, "the trust dialog").await;
     let shown = session.text("#trust-fingerprint").await.unwrap_or_default();
     assert_eq!(
         shown, fingerprint,
@@ -146,19 +158,7 @@ async fn a_volunteer_imports_a_signed_kit_after_checking_its_fingerprint_and_fin
         .click()
         .await
         .expect("refuse the forged kit");
-    session
-        .until("the dialog to close", || async {
-            let open = session
-                .client
-                .execute(
-                    "return document.getElementById('trust-dialog').open",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            (open == json!(false)).then_some(())
-        })
-        .await;
+    trust_dialog_is(&session, "the dialog to close", false).await;
     let cards = session
         .client
         .execute(
@@ -280,16 +280,7 @@ async fn three_different_failures_read_as_french_sentences_in_the_real_window() 
     else {
         return;
     };
-    session
-        .until("the library", || async {
-            let cards = session
-                .client
-                .find_all(Locator::Css(".asset-card"))
-                .await
-                .ok()?;
-            (!cards.is_empty()).then_some(())
-        })
-        .await;
+    wait_for_library(&session).await;
     let click = |css: &'static str| {
         let session = &session;
         async move {
@@ -328,19 +319,7 @@ async fn three_different_failures_read_as_french_sentences_in_the_real_window() 
         bytes[middle] ^= 0x5A;
     });
     click("#kit-pick-file").await;
-    session
-        .until("the trust dialog", || async {
-            let open = session
-                .client
-                .execute(
-                    "return document.getElementById('trust-dialog').open",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            (open == json!(true)).then_some(())
-        })
-        .await;
+    wait_for_trust_dialog(&session, "the trust dialog").await;
     click("#trust-confirm").await;
     let shown = session
         .until("the tampered file refusal", || async {
@@ -401,19 +380,7 @@ async fn a_kit_file_the_app_is_opened_with_goes_straight_to_its_trust_dialog() {
     else {
         return;
     };
-    session
-        .until("the trust dialog for the opened file", || async {
-            let open = session
-                .client
-                .execute(
-                    "return document.getElementById('trust-dialog').open",
-                    vec![],
-                )
-                .await
-                .ok()?;
-            (open == json!(true)).then_some(())
-        })
-        .await;
+    wait_for_trust_dialog(&session, "the trust dialog for the opened file").await;
     assert_eq!(
         session.text("#trust-fingerprint").await.unwrap_or_default(),
         keys.public.fingerprint().to_string(),
