@@ -40,6 +40,9 @@ pub enum Error {
     TextTooLong { graphemes: usize, bytes: usize },
     #[error("the image is {bytes} bytes; Bluesky takes {MAX_IMAGE_BYTES}")]
     ImageTooBig { bytes: usize },
+    /// getRecord found nothing under the key.
+    #[error("no record under that key")]
+    NoRecord,
     /// The server refused the request for good; its own words.
     #[error("the server refused: {0}")]
     Refused(String),
@@ -317,8 +320,9 @@ pub async fn find_post(
     .await;
     match result {
         Ok((session, answer)) => Ok((session, written(&answer))),
-        // RecordNotFound: not written (yet).
-        Err(Error::Refused(_)) => Ok((session.clone(), None)),
+        // Only this answer means "not written": any other refusal is not a licence to
+        // write the post again.
+        Err(Error::NoRecord) => Ok((session.clone(), None)),
         Err(error) => Err(error),
     }
 }

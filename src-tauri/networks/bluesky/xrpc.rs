@@ -115,6 +115,7 @@ impl<'a> Xrpc<'a> {
         match status {
             401 | 400 if matches!(code, "ExpiredToken" | "InvalidToken") => Err(Error::SignInAgain),
             401 if code == "AuthenticationRequired" || code.is_empty() => Err(Error::SignInAgain),
+            400 if code == "RecordNotFound" => Err(Error::NoRecord),
             400..=499 if status != 429 && !code.is_empty() => Err(Error::Refused(words.to_owned())),
             _ => Err(Error::Net(net::Error::Status {
                 url: url.as_str().to_owned(),
