@@ -67,6 +67,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
   // Characters no font can draw in the current texts, and the texts they were found in.
   let missing = [];
   let missingChecked = "";
+  let missingAsked = "";
 
   let layers = [];
   let active = 0;
@@ -649,7 +650,8 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       renderTimes.push(performance.now() - started);
       if (renderTimes.length > 500) renderTimes.shift();
       if (request.session === session) await show(buffer, request);
-      if (request.session === session) await checkMissing(request);
+      // Not awaited: the next keystroke's render must not wait for this answer.
+      if (request.session === session) checkMissing(request).catch(onError);
     } catch (err) {
       if (request.session === session) onError(err);
     } finally {
@@ -690,12 +692,16 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
     onRecovered?.();
   }
 
-  /** Asks which characters cannot be drawn, once per distinct set of texts and fonts. */
+  /** Asks which characters cannot be drawn, once per distinct set of texts and faces. */
   async function checkMissing(request) {
-    const key = JSON.stringify(request.remix.layers.map((l) => [l.text, l.style?.font ?? null]));
-    if (key === missingChecked) return;
+    const key = JSON.stringify(
+      request.remix.layers.map((l) => [l.text, l.style?.font ?? null, l.style?.face ?? null]),
+    );
+    if (key === missingChecked || key === missingAsked) return;
+    missingAsked = key;
     const found = await undrawableCharacters(request);
-    if (request.session !== session) return;
+    // A later text may have been asked about meanwhile: only the latest answer shows.
+    if (request.session !== session || key !== missingAsked) return;
     missingChecked = key;
     missing = found;
     showMissing();
@@ -884,6 +890,7 @@ export function createEditor({ els, onError, onStatus, onRecovered, onBack }) {
       preview.dataset.text = "";
       missing = [];
       missingChecked = "";
+      missingAsked = "";
       showMissing();
       layoutFrame();
       layers = layersFromKit();
