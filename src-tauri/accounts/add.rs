@@ -6,6 +6,7 @@ use std::path::Path;
 
 use url::Url;
 
+use super::error::{FolderProblem, Given};
 use super::record::{Account, AccountId, Kind, Status};
 use super::{Error, Keychain, Secret};
 use crate::db::{accounts as rows, Store};
@@ -69,9 +70,7 @@ fn save(
 
 fn discord_error(error: discord::Error) -> Error {
     match error {
-        discord::Error::NotAWebhook(reason) => Error::NotAWebhook {
-            reason: reason.to_owned(),
-        },
+        discord::Error::NotAWebhook(reason) => Error::NotAWebhook { reason },
         discord::Error::Gone => Error::WebhookGone,
         discord::Error::NotAWebhookServer { host } => Error::NotAWebhookServer { host },
         discord::Error::Net(error) => Error::Net(error),
@@ -125,7 +124,7 @@ pub async fn add_bluesky(
     let handle = handle.trim().trim_start_matches('@').to_ascii_lowercase();
     if app_password.expose().trim().is_empty() {
         return Err(Error::NothingGiven {
-            what: "app password".into(),
+            what: Given::AppPassword,
         });
     }
     let session = bluesky::sign_in(client, pds, &handle, app_password.expose().trim())
@@ -178,7 +177,7 @@ pub async fn add_discord(
 ) -> Result<Account, Error> {
     if webhook.expose().trim().is_empty() {
         return Err(Error::NothingGiven {
-            what: "webhook address".into(),
+            what: Given::WebhookAddress,
         });
     }
     let url = discord::parse_address(webhook.expose()).map_err(discord_error)?;
@@ -207,7 +206,7 @@ pub async fn add_telegram(
     let token_text = token.expose().trim();
     if token_text.is_empty() {
         return Err(Error::NothingGiven {
-            what: "bot token".into(),
+            what: Given::BotToken,
         });
     }
     let channel = if channel.starts_with('@') || channel.starts_with('-') {
@@ -241,17 +240,17 @@ pub async fn add_telegram(
 
 /// A folder on this computer that posts are written to, for the volunteer to hand on.
 pub fn add_folder(store: &Store, path: &Path, new: NewAccount) -> Result<Account, Error> {
-    let folder = |reason: &str| Error::Folder {
+    let folder = |reason: FolderProblem| Error::Folder {
         path: path.to_path_buf(),
-        reason: reason.to_owned(),
+        reason,
     };
-    std::fs::create_dir_all(path).map_err(|_| folder("it cannot be created"))?;
+    std::fs::create_dir_all(path).map_err(|_| folder(FolderProblem::CannotCreate))?;
     let path = path
         .canonicalize()
-        .map_err(|_| folder("it cannot be read"))?;
+        .map_err(|_| folder(FolderProblem::CannotRead))?;
     // Writable now, not only by its permission bits (a read-only mount has good bits).
     let probe = path.join(".relais-write-check");
-    std::fs::write(&probe, b"").map_err(|_| folder("Relais cannot write into it"))?;
+    std::fs::write(&probe, b"").map_err(|_| folder(FolderProblem::NotWritable))?;
     let _ = std::fs::remove_file(&probe);
     let server = path.display().to_string();
     let handle = path
@@ -289,7 +288,7 @@ pub async fn test_connection(
             } else {
                 Err(Error::Folder {
                     path: path.to_path_buf(),
-                    reason: "it no longer exists".into(),
+                    reason: FolderProblem::Gone,
                 })
             }
         }

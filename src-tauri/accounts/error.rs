@@ -1,6 +1,68 @@
 use std::path::PathBuf;
 
 use crate::messages::{Describe, Message};
+use crate::networks::discord::Shape;
+
+/// Which secret was expected on standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Given {
+    AppPassword,
+    WebhookAddress,
+    BotToken,
+}
+
+impl std::fmt::Display for Given {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Given::AppPassword => "app password",
+            Given::WebhookAddress => "webhook address",
+            Given::BotToken => "bot token",
+        })
+    }
+}
+
+/// Why a folder cannot take posts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum FolderProblem {
+    CannotCreate,
+    CannotRead,
+    NotWritable,
+    Gone,
+}
+
+impl std::fmt::Display for FolderProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FolderProblem::CannotCreate => "it cannot be created",
+            FolderProblem::CannotRead => "it cannot be read",
+            FolderProblem::NotWritable => "Relais cannot write into it",
+            FolderProblem::Gone => "it no longer exists",
+        })
+    }
+}
+
+/// The catalogue keys of the words these errors nest, for the catalogue test.
+pub fn part_codes() -> Vec<String> {
+    let of = |prefix: &str, variants: &[&str]| {
+        variants
+            .iter()
+            .map(|v| format!("account.{prefix}.{v}"))
+            .collect::<Vec<_>>()
+    };
+    use strum::VariantNames;
+    [
+        of("given", Given::VARIANTS),
+        of("webhook", Shape::VARIANTS),
+        of("folder", FolderProblem::VARIANTS),
+    ]
+    .concat()
+}
+
+fn part(prefix: &str, variant: &'static str) -> Message {
+    Message::new(format!("account.{prefix}.{variant}"))
+}
 
 #[derive(Debug, thiserror::Error, strum::IntoStaticStr, strum::VariantNames)]
 #[strum(serialize_all = "snake_case")]
@@ -19,9 +81,9 @@ pub enum Error {
     #[error("this {network} account is already added, as {account}.")]
     AlreadyAdded { network: String, account: String },
     #[error("nothing was given: paste the {what} on standard input.")]
-    NothingGiven { what: String },
+    NothingGiven { what: Given },
     #[error("this is not a webhook address: {reason}. In Discord: channel settings, Integrations, Webhooks, Copy Webhook URL.")]
-    NotAWebhook { reason: String },
+    NotAWebhook { reason: Shape },
     #[error("{host} answered, but not as a webhook does: check the address.")]
     NotAWebhookServer { host: String },
     #[error("this webhook no longer exists (deleted, or its address was regenerated): copy the new address from the channel's Integrations settings.")]
@@ -45,7 +107,10 @@ pub enum Error {
     #[error("{server} answered, but not as the Telegram Bot API does: check the address.")]
     NotTelegram { server: String },
     #[error("the folder {path} cannot be used: {reason}.")]
-    Folder { path: PathBuf, reason: String },
+    Folder {
+        path: PathBuf,
+        reason: FolderProblem,
+    },
     #[error("account {account} is damaged in the database ({what} unreadable): remove it and add it again.")]
     StoredDataDamaged { account: String, what: String },
     #[error(transparent)]
@@ -81,8 +146,10 @@ impl Describe for Error {
             Error::AlreadyAdded { network, account } => {
                 message.text("network", network).text("account", account)
             }
-            Error::NothingGiven { what } => message.text("what", what),
-            Error::NotAWebhook { reason } => message.text("reason", reason),
+            Error::NothingGiven { what } => message.nested("what", part("given", (*what).into())),
+            Error::NotAWebhook { reason } => {
+                message.nested("reason", part("webhook", (*reason).into()))
+            }
             Error::NotAWebhookServer { host } => message.text("host", host),
             Error::ChannelNotFound { channel } => message.text("channel", channel),
             Error::BotNotAdmin { bot, channel } => {
@@ -96,9 +163,9 @@ impl Describe for Error {
                 message.text("handle", handle).text("server", server)
             }
             Error::Refused { words } => message.text("words", words),
-            Error::Folder { path, reason } => {
-                message.text("path", path.display()).text("reason", reason)
-            }
+            Error::Folder { path, reason } => message
+                .text("path", path.display())
+                .nested("reason", part("folder", (*reason).into())),
             Error::StoredDataDamaged { account, what } => {
                 message.text("account", account).text("what", what)
             }

@@ -12,6 +12,6 @@ pub use add::{
     add_bluesky, add_discord, add_folder, add_telegram, bluesky_session, keep_bluesky_session,
     remove, test_connection, NewAccount,
 };
-pub use error::Error;
+pub use error::{part_codes, Error, FolderProblem, Given};
 pub use keychain::{Keychain, Secret};
 pub use record::{list, status_codes, Account, AccountId, Kind, Status};

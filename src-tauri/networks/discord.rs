@@ -15,11 +15,30 @@ pub struct Webhook {
     pub host: String,
 }
 
+/// What is wrong with a pasted webhook address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr, strum::VariantNames)]
+#[strum(serialize_all = "snake_case")]
+pub enum Shape {
+    NotAnAddress,
+    NoWebhooksPath,
+    WrongEnding,
+}
+
+impl std::fmt::Display for Shape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Shape::NotAnAddress => "not a web address",
+            Shape::NoWebhooksPath => "its path has no /webhooks/",
+            Shape::WrongEnding => "it should end in /webhooks/<number>/<token>",
+        })
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     #[error("not a webhook address: {0}")]
-    NotAWebhook(&'static str),
+    NotAWebhook(Shape),
     #[error("the webhook no longer exists")]
     Gone,
     #[error("{host} did not answer as a webhook does")]
@@ -31,21 +50,19 @@ pub enum Error {
 /// The address parsed and checked for the shape of a webhook: `…/webhooks/{id}/{token}`
 /// over https (or http to this computer, for bridges and tests).
 pub fn parse_address(text: &str) -> Result<Url, Error> {
-    let url = Url::parse(text.trim()).map_err(|_| Error::NotAWebhook("not a web address"))?;
+    let url = Url::parse(text.trim()).map_err(|_| Error::NotAWebhook(Shape::NotAnAddress))?;
     let segments: Vec<&str> = url.path_segments().map(|s| s.collect()).unwrap_or_default();
     let at = segments
         .iter()
         .position(|s| *s == "webhooks")
-        .ok_or(Error::NotAWebhook("its path has no /webhooks/"))?;
+        .ok_or(Error::NotAWebhook(Shape::NoWebhooksPath))?;
     match &segments[at + 1..] {
         [id, token]
             if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !token.is_empty() =>
         {
             Ok(url)
         }
-        _ => Err(Error::NotAWebhook(
-            "it should end in /webhooks/<number>/<token>",
-        )),
+        _ => Err(Error::NotAWebhook(Shape::WrongEnding)),
     }
 }
 

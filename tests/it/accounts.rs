@@ -236,6 +236,21 @@ async fn addresses_that_are_not_webhooks_are_refused_before_anything_is_kept() {
             refused.stderr
         );
     }
+    // In French, the words nested in the sentence are French too.
+    let french = run(
+        &data,
+        "fr_FR.UTF-8",
+        &["account", "add", "discord"],
+        "https://discord.com/channels/1/2\n",
+    )
+    .await;
+    assert!(
+        french.stderr.contains(
+            "Ce n’est pas une adresse de webhook : son chemin ne contient pas /webhooks/"
+        ),
+        "{}",
+        french.stderr
+    );
     assert!(list(&data).await.is_empty(), "nothing half-written");
 }
 

@@ -29,6 +29,7 @@ fn all_codes() -> Vec<String> {
     codes.extend(relais::cli::Error::codes());
     codes.extend(relais::accounts::Error::codes());
     codes.extend(relais::accounts::status_codes());
+    codes.extend(relais::accounts::part_codes());
     codes.extend(messages::io_codes());
     codes.extend(relais::cli::message_codes());
     #[cfg(feature = "desktop")]
