@@ -36,6 +36,7 @@ fn fresh(
         display_name,
         status: Status::Connected,
         created: new.now,
+        settings: Default::default(),
     }
 }
 

@@ -7,6 +7,7 @@ mod add;
 mod error;
 mod keychain;
 mod record;
+mod settings;
 
 pub use add::{
     add_bluesky, add_discord, add_folder, add_telegram, bluesky_session, keep_bluesky_session,
@@ -15,3 +16,4 @@ pub use add::{
 pub use error::{part_codes, Error, FolderProblem, Given};
 pub use keychain::{Keychain, Secret};
 pub use record::{list, status_codes, Account, AccountId, Kind, Status};
+pub use settings::{limits, ServerLimits, Settings};

@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use super::settings::{self, Settings};
 use super::Error;
 use crate::db::{accounts as rows, Store};
 
@@ -88,6 +89,7 @@ pub struct Account {
     pub status: Status,
     /// Unix seconds.
     pub created: i64,
+    pub settings: Settings,
 }
 
 impl Account {
@@ -102,6 +104,7 @@ impl Account {
             status: row.status.parse().map_err(|_| damaged("status"))?,
             handle: row.handle,
             server: row.server,
+            settings: Settings::parse(&row.settings).ok_or_else(|| damaged("settings"))?,
             display_name: row.display_name,
             created: row.created,
         })
@@ -116,7 +119,13 @@ impl Account {
             display_name: self.display_name.clone(),
             status: <&str>::from(self.status).to_owned(),
             created: self.created,
+            settings: self.settings.to_json(),
         }
+    }
+
+    /// What posts to this account are checked and fitted to.
+    pub fn limits(&self) -> crate::networks::TargetLimits {
+        settings::limits(self.kind, &self.settings)
     }
 }
 

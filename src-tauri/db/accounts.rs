@@ -12,9 +12,11 @@ pub struct AccountRow {
     pub display_name: String,
     pub status: String,
     pub created: i64,
+    /// JSON, read and written by accounts::Settings.
+    pub settings: String,
 }
 
-const COLUMNS: &str = "id, network, handle, server, display_name, status, created";
+const COLUMNS: &str = "id, network, handle, server, display_name, status, created, settings";
 
 fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
     Ok(AccountRow {
@@ -25,12 +27,13 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AccountRow> {
         display_name: row.get(4)?,
         status: row.get(5)?,
         created: row.get(6)?,
+        settings: row.get(7)?,
     })
 }
 
 pub fn insert(conn: &Connection, account: &AccountRow) -> rusqlite::Result<()> {
     conn.execute(
-        &format!("INSERT INTO account ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        &format!("INSERT INTO account ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"),
         params![
             account.id,
             account.kind,
@@ -38,7 +41,8 @@ pub fn insert(conn: &Connection, account: &AccountRow) -> rusqlite::Result<()> {
             account.server,
             account.display_name,
             account.status,
-            account.created
+            account.created,
+            account.settings
         ],
     )?;
     Ok(())
@@ -84,6 +88,20 @@ pub fn set_status(conn: &Connection, id: &str, status: &str) -> rusqlite::Result
         params![id, status],
     )?;
     Ok(())
+}
+
+pub fn set_display_name(conn: &Connection, id: &str, name: &str) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE account SET display_name = ?2 WHERE id = ?1",
+        params![id, name],
+    )? > 0)
+}
+
+pub fn set_settings(conn: &Connection, id: &str, settings: &str) -> rusqlite::Result<bool> {
+    Ok(conn.execute(
+        "UPDATE account SET settings = ?2 WHERE id = ?1",
+        params![id, settings],
+    )? > 0)
 }
 
 /// Whether a row was removed.

@@ -95,6 +95,10 @@ const MIGRATIONS: &[&str] = &[
         created INTEGER NOT NULL,
         UNIQUE (network, server, handle)
     ) STRICT;",
+    // 7: what an account's server allows beyond its network's defaults (a Mastodon
+    // instance's own limits, a boosted Discord server's larger uploads), as JSON: the
+    // fields grow with the networks, and are read through accounts::Settings only.
+    "ALTER TABLE account ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';",
 ];
 
 pub fn check_not_newer(conn: &Connection, root: &Path) -> Result<u32, Error> {

@@ -83,11 +83,27 @@ pub struct TargetLimits {
     pub text: TextLimits,
 }
 
-/// Post text limits, for the editor's counters.
+/// How a network counts the length of a text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counting {
+    /// What a reader sees as one character (Bluesky; Mastodon 4, its links as
+    /// `url_length` each).
+    Graphemes,
+    /// UTF-16 code units, as Telegram counts: an emoji is often two.
+    Utf16,
+    /// Unicode scalar values (Discord).
+    Chars,
+}
+
+/// Post text limits, for the editor's counters and the check before sending.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TextLimits {
-    /// Characters (Mastodon, Telegram, Discord) or graphemes (Bluesky).
+    /// In `counting` units.
     pub max_post_chars: Option<u32>,
+    pub counting: Counting,
+    /// A link counts as this many characters whatever its length (Mastodon: 23).
+    pub url_length: Option<u32>,
     pub max_post_bytes: Option<u32>,
     pub max_alt_chars: Option<u32>,
     pub alt_required: bool,
@@ -116,6 +132,8 @@ pub fn for_network(network: Network) -> TargetLimits {
         animation: true,
         text: TextLimits {
             max_post_chars: None,
+            counting: Counting::Chars,
+            url_length: None,
             max_post_bytes: None,
             max_alt_chars: None,
             alt_required: false,
@@ -125,6 +143,8 @@ pub fn for_network(network: Network) -> TargetLimits {
     let mastodon_text = TextLimits {
         // Server defaults; GET /api/v2/instance may say otherwise.
         max_post_chars: Some(500),
+        counting: Counting::Graphemes,
+        url_length: Some(23),
         max_post_bytes: None,
         max_alt_chars: Some(1500),
         alt_required: false,
@@ -137,6 +157,8 @@ pub fn for_network(network: Network) -> TargetLimits {
         animation: false,
         text: TextLimits {
             max_post_chars: Some(300),
+            counting: Counting::Graphemes,
+            url_length: None,
             max_post_bytes: Some(3000),
             max_alt_chars: None,
             alt_required: true,
@@ -169,6 +191,8 @@ pub fn for_network(network: Network) -> TargetLimits {
             max_aspect_ratio: Some(20.0),
             text: TextLimits {
                 max_post_chars: Some(1024),
+                counting: Counting::Utf16,
+                url_length: None,
                 max_post_bytes: None,
                 max_alt_chars: None,
                 alt_required: false,
@@ -180,6 +204,8 @@ pub fn for_network(network: Network) -> TargetLimits {
             max_bytes: 10 * MIB,
             text: TextLimits {
                 max_post_chars: Some(2000),
+                counting: Counting::Chars,
+                url_length: None,
                 max_post_bytes: None,
                 max_alt_chars: Some(1024),
                 alt_required: false,

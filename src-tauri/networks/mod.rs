@@ -2,8 +2,12 @@
 //! per network.
 
 pub mod bluesky;
+pub mod check;
 pub mod discord;
 pub mod limits;
+pub mod post;
 pub mod telegram;
 
-pub use limits::{for_network, MediaFormat, Network, TargetLimits, TextLimits};
+pub use check::{check, Problem};
+pub use limits::{for_network, Counting, MediaFormat, Network, TargetLimits, TextLimits};
+pub use post::{net_class, Attempt, Class, Classify, Media, Post, Publish, Sent, Visibility};

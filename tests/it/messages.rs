@@ -28,6 +28,7 @@ fn all_codes() -> Vec<String> {
     codes.extend(relais::draft::Error::codes());
     codes.extend(relais::cli::Error::codes());
     codes.extend(relais::accounts::Error::codes());
+    codes.extend(relais::networks::Problem::codes());
     codes.extend(relais::accounts::status_codes());
     codes.extend(relais::accounts::part_codes());
     codes.extend(messages::io_codes());
@@ -38,7 +39,7 @@ fn all_codes() -> Vec<String> {
 }
 
 /// How many error enums implement `Describe`: each must be listed in `all_codes`.
-const DESCRIBED_ENUMS: usize = 14;
+const DESCRIBED_ENUMS: usize = 15;
 
 fn has(catalogue: &BTreeMap<String, String>, key: &str) -> bool {
     catalogue.contains_key(key)
