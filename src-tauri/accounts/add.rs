@@ -7,67 +7,13 @@ use std::path::Path;
 use url::Url;
 
 use super::error::{FolderProblem, Given};
+use super::keep::{fresh, refuse_twice, save, NewAccount};
 use super::record::{Account, AccountId, Kind, Status};
 use super::{Error, Keychain, Secret};
 use crate::db::{accounts as rows, Store};
 use crate::net::Client;
-use crate::networks::{bluesky, discord, telegram};
-
-/// What a new account takes from outside: the time and the randomness of its id.
-#[derive(Debug, Clone, Copy)]
-pub struct NewAccount {
-    pub now: i64,
-    pub random: [u8; 8],
-}
-
-/// A new, connected account.
-fn fresh(
-    new: NewAccount,
-    kind: Kind,
-    handle: String,
-    server: String,
-    display_name: String,
-) -> Account {
-    Account {
-        id: AccountId::from_random(new.random),
-        kind,
-        handle,
-        server,
-        display_name,
-        status: Status::Connected,
-        created: new.now,
-        settings: Default::default(),
-    }
-}
-
-fn refuse_twice(store: &Store, kind: Kind, server: &str, handle: &str) -> Result<(), Error> {
-    match rows::find(store.conn(), kind.into(), server, handle)? {
-        Some(row) => Err(Error::AlreadyAdded {
-            network: <&str>::from(kind).to_owned(),
-            account: row.id,
-        }),
-        None => Ok(()),
-    }
-}
-
-fn save(
-    store: &Store,
-    keychain: &Keychain,
-    account: Account,
-    secret: Option<&Secret>,
-) -> Result<Account, Error> {
-    if let Some(secret) = secret {
-        keychain.store(&account.id, secret)?;
-    }
-    if let Err(error) = rows::insert(store.conn(), &account.to_row()) {
-        if secret.is_some() {
-            let _ = keychain.forget(&account.id);
-        }
-        return Err(error.into());
-    }
-    tracing::info!(account = %account.id, kind = ?account.kind, "account added");
-    Ok(account)
-}
+use crate::networks::bluesky::identity;
+use crate::networks::{bluesky, discord, mastodon, telegram};
 
 fn discord_error(error: discord::Error) -> Error {
     match error {
@@ -75,6 +21,10 @@ fn discord_error(error: discord::Error) -> Error {
         discord::Error::Gone => Error::WebhookGone,
         discord::Error::NotAWebhookServer { host } => Error::NotAWebhookServer { host },
         discord::Error::Net(error) => Error::Net(error),
+        // Posting's own failures; verifying never meets them.
+        other => Error::Refused {
+            words: other.to_string(),
+        },
     }
 }
 
@@ -92,6 +42,10 @@ fn telegram_error(error: telegram::Error, server: &Url, channel: &str) -> Error 
             server: server.as_str().trim_end_matches('/').to_owned(),
         },
         telegram::Error::Net(error) => Error::Net(error),
+        // Posting's own failures; verifying never meets them.
+        other => Error::Refused {
+            words: other.to_string(),
+        },
     }
 }
 
@@ -111,13 +65,22 @@ fn bluesky_error(error: bluesky::Error) -> Error {
     }
 }
 
+/// Where a Bluesky account lives.
+#[derive(Debug, Clone, Copy)]
+pub enum BlueskyServer<'a> {
+    /// The volunteer named its server (a self-hosted PDS).
+    Given(&'a Url),
+    /// Found from the handle: its DID, then the server the DID's document names.
+    Find(&'a identity::Directory),
+}
+
 /// A Bluesky account with an app password: exchanged here for a session, whose tokens
 /// are the secret kept; the password itself is dropped.
 pub async fn add_bluesky(
     store: &Store,
     keychain: &Keychain,
     client: &Client,
-    pds: &Url,
+    server: BlueskyServer<'_>,
     handle: &str,
     app_password: Secret,
     new: NewAccount,
@@ -128,7 +91,19 @@ pub async fn add_bluesky(
             what: Given::AppPassword,
         });
     }
-    let session = bluesky::sign_in(client, pds, &handle, app_password.expose().trim())
+    let pds = match server {
+        BlueskyServer::Given(pds) => pds.clone(),
+        BlueskyServer::Find(directory) => identity::locate(client, directory, &handle)
+            .await
+            .map_err(|failure| match failure {
+                identity::Failure::Net(error) => Error::Net(error),
+                _ => Error::UnknownHandle {
+                    handle: handle.clone(),
+                    server: directory.entryway.as_str().trim_end_matches('/').to_owned(),
+                },
+            })?,
+    };
+    let session = bluesky::sign_in(client, &pds, &handle, app_password.expose().trim(), new.now)
         .await
         .map_err(bluesky_error)?;
     drop(app_password);
@@ -279,55 +254,73 @@ pub async fn test_connection(
     keychain: &Keychain,
     client: &Client,
     id: &AccountId,
+    now: i64,
 ) -> Result<Account, Error> {
     let mut account = find(store, id)?;
-    let outcome = match account.kind {
-        Kind::Folder => {
-            let path = Path::new(&account.server);
-            if path.is_dir() {
-                Ok(())
-            } else {
-                Err(Error::Folder {
-                    path: path.to_path_buf(),
-                    reason: FolderProblem::Gone,
-                })
+    // In a block of its own so a secret missing from the keychain is recorded as a
+    // status like any other answer, not returned before the status is written.
+    let outcome: Result<(), Error> = async {
+        match account.kind {
+            Kind::Folder => {
+                let path = Path::new(&account.server);
+                if path.is_dir() {
+                    Ok(())
+                } else {
+                    Err(Error::Folder {
+                        path: path.to_path_buf(),
+                        reason: FolderProblem::Gone,
+                    })
+                }
             }
-        }
-        Kind::Discord => {
-            let secret = keychain.secret(id)?;
-            match discord::parse_address(secret.expose()) {
-                Ok(url) => discord::verify(client, &url)
+            Kind::Discord => {
+                let secret = keychain.secret(id)?;
+                match discord::parse_address(secret.expose()) {
+                    Ok(url) => discord::verify(client, &url)
+                        .await
+                        .map(|_| ())
+                        .map_err(discord_error),
+                    Err(error) => Err(discord_error(error)),
+                }
+            }
+            Kind::Telegram => {
+                let secret = keychain.secret(id)?;
+                let server = Url::parse(&format!("{}/", account.server)).map_err(|_| {
+                    Error::NotTelegram {
+                        server: account.server.clone(),
+                    }
+                })?;
+                telegram::verify(client, &server, secret.expose(), &account.handle)
                     .await
                     .map(|_| ())
-                    .map_err(discord_error),
-                Err(error) => Err(discord_error(error)),
+                    .map_err(|e| telegram_error(e, &server, &account.handle))
             }
-        }
-        Kind::Telegram => {
-            let secret = keychain.secret(id)?;
-            let server =
-                Url::parse(&format!("{}/", account.server)).map_err(|_| Error::NotTelegram {
-                    server: account.server.clone(),
-                })?;
-            telegram::verify(client, &server, secret.expose(), &account.handle)
-                .await
-                .map(|_| ())
-                .map_err(|e| telegram_error(e, &server, &account.handle))
-        }
-        Kind::Bluesky => {
-            let session = bluesky_session(keychain, id)?;
-            match bluesky::check(client, &session).await {
-                Ok(fresh) => {
-                    if fresh != session {
-                        keep_bluesky_session(keychain, id, &fresh)?;
+            Kind::Bluesky => {
+                let session = bluesky_session(keychain, id)?;
+                match bluesky::check(client, &session).await {
+                    Ok(fresh) => {
+                        if fresh != session {
+                            keep_bluesky_session(keychain, id, &fresh)?;
+                        }
+                        Ok(())
                     }
-                    Ok(())
+                    Err(error) => Err(bluesky_error(error)),
                 }
-                Err(error) => Err(bluesky_error(error)),
+            }
+            Kind::Mastodon => {
+                match super::mastodon::test_mastodon(keychain, client, &account, now).await {
+                    Ok(settings) => {
+                        if settings != account.settings {
+                            rows::set_settings(store.conn(), id.as_str(), &settings.to_json())?;
+                            account.settings = settings;
+                        }
+                        Ok(())
+                    }
+                    Err(error) => Err(error),
+                }
             }
         }
-        Kind::Mastodon => Ok(()),
-    };
+    }
+    .await;
     let status = match &outcome {
         Ok(()) => Status::Connected,
         Err(
@@ -335,6 +328,7 @@ pub async fn test_connection(
             | Error::BadBotToken
             | Error::BotNotAdmin { .. }
             | Error::SignInAgain
+            | Error::Mastodon(mastodon::Error::SignInAgain)
             | Error::SecretMissing { .. },
         ) => Status::NeedsSignIn,
         Err(_) => Status::Unreachable,

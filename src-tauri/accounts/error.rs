@@ -113,10 +113,14 @@ pub enum Error {
     },
     #[error("account {account} is damaged in the database ({what} unreadable): remove it and add it again.")]
     StoredDataDamaged { account: String, what: String },
+    #[error("an account needs a name: type the name it should have in Relais.")]
+    NameEmpty,
     #[error(transparent)]
     Net(#[from] crate::net::Error),
     #[error(transparent)]
     Store(#[from] crate::db::Error),
+    #[error(transparent)]
+    Mastodon(#[from] crate::networks::mastodon::Error),
 }
 
 impl From<rusqlite::Error> for Error {
@@ -130,7 +134,7 @@ impl Describe for Error {
         crate::messages::codes_of(
             "error.accounts",
             <Self as strum::VariantNames>::VARIANTS,
-            &["net", "store"],
+            &["net", "store", "mastodon"],
         )
     }
 
@@ -158,7 +162,7 @@ impl Describe for Error {
             Error::NotTelegram { server } | Error::NotBluesky { server } => {
                 message.text("server", server)
             }
-            Error::WrongAppPassword | Error::SignInAgain => message,
+            Error::WrongAppPassword | Error::SignInAgain | Error::NameEmpty => message,
             Error::UnknownHandle { handle, server } => {
                 message.text("handle", handle).text("server", server)
             }
@@ -171,6 +175,7 @@ impl Describe for Error {
             }
             Error::Net(inner) => inner.describe(),
             Error::Store(inner) => inner.describe(),
+            Error::Mastodon(inner) => inner.describe(),
         }
     }
 }

@@ -34,7 +34,27 @@ pub struct Keychain;
 
 impl Keychain {
     fn entry(&self, id: &AccountId) -> Result<keyring::Entry, Error> {
-        keyring::Entry::new(SERVICE, id.as_str()).map_err(unavailable)
+        self.named(id.as_str())
+    }
+
+    fn named(&self, name: &str) -> Result<keyring::Entry, Error> {
+        keyring::Entry::new(SERVICE, name).map_err(unavailable)
+    }
+
+    /// A secret that belongs to no one account (Relais's registration on a Mastodon
+    /// server), under `name`.
+    pub fn store_named(&self, name: &str, secret: &Secret) -> Result<(), Error> {
+        self.named(name)?
+            .set_password(secret.expose())
+            .map_err(unavailable)
+    }
+
+    pub fn named_secret(&self, name: &str) -> Result<Option<Secret>, Error> {
+        match self.named(name)?.get_password() {
+            Ok(text) => Ok(Some(Secret::new(text))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(error) => Err(unavailable(error)),
+        }
     }
 
     pub fn store(&self, id: &AccountId, secret: &Secret) -> Result<(), Error> {

@@ -5,15 +5,21 @@
 
 mod add;
 mod error;
+mod keep;
 mod keychain;
+mod mastodon;
 mod record;
+mod rename;
 mod settings;
 
 pub use add::{
     add_bluesky, add_discord, add_folder, add_telegram, bluesky_session, keep_bluesky_session,
-    remove, test_connection, NewAccount,
+    remove, test_connection, BlueskyServer,
 };
 pub use error::{part_codes, Error, FolderProblem, Given};
+pub use keep::NewAccount;
 pub use keychain::{Keychain, Secret};
-pub use record::{list, status_codes, Account, AccountId, Kind, Status};
-pub use settings::{limits, ServerLimits, Settings};
+pub use mastodon::{begin_mastodon, finish_mastodon, mastodon_token, mastodon_url};
+pub use record::{limits, list, status_codes, Account, AccountId, Kind, Status};
+pub use rename::rename;
+pub use settings::Settings;

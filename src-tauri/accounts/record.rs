@@ -2,9 +2,10 @@
 
 use serde::Serialize;
 
-use super::settings::{self, Settings};
+use super::settings::Settings;
 use super::Error;
 use crate::db::{accounts as rows, Store};
+use crate::networks::{for_network, Network, TargetLimits};
 
 /// An account's id: `acct-` and 16 random hex digits, chosen once when it is added. It
 /// names the keychain entry, so it never changes.
@@ -125,8 +126,35 @@ impl Account {
 
     /// What posts to this account are checked and fitted to.
     pub fn limits(&self) -> crate::networks::TargetLimits {
-        settings::limits(self.kind, &self.settings)
+        limits(self.kind, &self.settings)
     }
+}
+
+/// The limits posts to an account of `kind` with `settings` are checked and fitted to.
+pub fn limits(kind: Kind, settings: &Settings) -> TargetLimits {
+    let mut limits = for_network(match kind {
+        Kind::Mastodon => Network::Mastodon,
+        Kind::Bluesky => Network::Bluesky,
+        Kind::Telegram => Network::Telegram,
+        Kind::Discord => Network::Discord,
+        Kind::Folder => Network::LocalExport,
+    });
+    if let Some(server) = &settings.server_limits {
+        limits.max_bytes = server.image_bytes;
+        limits.max_pixels = Some(server.image_pixels);
+        limits.max_animation_bytes = server.video_bytes;
+        limits.text.max_post_chars = Some(server.max_characters);
+        limits.text.url_length = Some(server.url_length);
+        limits.text.max_images = Some(server.max_media);
+        limits.text.max_alt_chars = Some(server.alt_characters);
+    }
+    if let Some(bytes) = settings.upload_limit {
+        limits.max_bytes = bytes;
+        if limits.max_animation_bytes.is_some() {
+            limits.max_animation_bytes = Some(bytes);
+        }
+    }
+    limits
 }
 
 /// Every account, oldest first.

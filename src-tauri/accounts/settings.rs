@@ -3,8 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::record::Kind;
-use crate::networks::{for_network, Network, TargetLimits};
+use crate::networks::ServerLimits;
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Settings {
@@ -18,19 +17,6 @@ pub struct Settings {
     pub server_limits: Option<ServerLimits>,
 }
 
-/// A Mastodon-compatible server's own limits, as it announces them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerLimits {
-    pub max_characters: u32,
-    pub max_media: u8,
-    pub url_length: u32,
-    pub image_bytes: u64,
-    pub image_pixels: u64,
-    /// Animations become videos there; their own limit.
-    pub video_bytes: Option<u64>,
-    pub alt_characters: u32,
-}
-
 impl Settings {
     pub fn parse(json: &str) -> Option<Self> {
         serde_json::from_str(json).ok()
@@ -40,31 +26,4 @@ impl Settings {
         // A struct of numbers always serializes.
         serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned())
     }
-}
-
-/// The limits posts to an account of `kind` with `settings` are checked and fitted to.
-pub fn limits(kind: Kind, settings: &Settings) -> TargetLimits {
-    let mut limits = for_network(match kind {
-        Kind::Mastodon => Network::Mastodon,
-        Kind::Bluesky => Network::Bluesky,
-        Kind::Telegram => Network::Telegram,
-        Kind::Discord => Network::Discord,
-        Kind::Folder => Network::LocalExport,
-    });
-    if let Some(server) = &settings.server_limits {
-        limits.max_bytes = server.image_bytes;
-        limits.max_pixels = Some(server.image_pixels);
-        limits.max_animation_bytes = server.video_bytes;
-        limits.text.max_post_chars = Some(server.max_characters);
-        limits.text.url_length = Some(server.url_length);
-        limits.text.max_images = Some(server.max_media);
-        limits.text.max_alt_chars = Some(server.alt_characters);
-    }
-    if let Some(bytes) = settings.upload_limit {
-        limits.max_bytes = bytes;
-        if limits.max_animation_bytes.is_some() {
-            limits.max_animation_bytes = Some(bytes);
-        }
-    }
-    limits
 }

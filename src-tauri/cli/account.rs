@@ -12,6 +12,8 @@ use super::say::Say;
 use super::{Cli, Error};
 use crate::accounts::{self, Account, AccountId, Keychain, NewAccount, Secret};
 use crate::db::Store;
+use crate::networks::bluesky::identity;
+use crate::networks::mastodon::{self, Loopback, Redirect};
 use crate::networks::telegram;
 
 #[derive(Debug, Subcommand)]
@@ -29,6 +31,10 @@ pub enum AccountCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum AddCommand {
+    /// A Mastodon account, on any server that speaks Mastodon's API. Relais opens your
+    /// browser on the server's sign-in page and waits for you to come back; with --code,
+    /// it prints the address and you paste the code the server shows.
+    Mastodon(MastodonArgs),
     /// A Bluesky account. Paste an app password on standard input (Settings, Privacy and
     /// security, App passwords); it is exchanged for a session and not kept.
     Bluesky(BlueskyArgs),
@@ -48,9 +54,19 @@ pub struct BlueskyArgs {
     /// The handle, e.g. name.bsky.social.
     #[arg(long, value_name = "HANDLE")]
     pub handle: String,
-    /// The account's server (PDS), for accounts not hosted by Bluesky itself.
-    #[arg(long, value_name = "URL", default_value = "https://bsky.social")]
-    pub pds: String,
+    /// The account's server (PDS). Without it, Relais finds it from the handle.
+    #[arg(long, value_name = "URL")]
+    pub pds: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MastodonArgs {
+    /// The server, e.g. https://mastodon.social.
+    #[arg(long, value_name = "URL")]
+    pub server: String,
+    /// No browser on this computer: paste the code the server shows instead.
+    #[arg(long)]
+    pub code: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,16 +116,25 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
                 random: random_bytes()?,
             };
             let account = match add {
+                AddCommand::Mastodon(args) => add_mastodon(cli, &store, args, new)?,
                 AddCommand::Bluesky(args) => {
-                    let pds =
-                        server_url(&args.pds, |server| accounts::Error::NotBluesky { server })?;
+                    let given = args
+                        .pds
+                        .as_deref()
+                        .map(|pds| server_url(pds, |server| accounts::Error::NotBluesky { server }))
+                        .transpose()?;
+                    let directory = identity::Directory::default();
+                    let server = match &given {
+                        Some(pds) => accounts::BlueskyServer::Given(pds),
+                        None => accounts::BlueskyServer::Find(&directory),
+                    };
                     let secret = read_secret(cli, Say::AccountPasteAppPassword)?;
                     let client = client()?;
                     runtime()?.block_on(accounts::add_bluesky(
                         &store,
                         &Keychain,
                         &client,
-                        &pds,
+                        server,
                         &args.handle,
                         secret,
                         new,
@@ -164,8 +189,13 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
         AccountCommand::Test(args) => {
             let id = parse_id(&args.id)?;
             let client = client()?;
-            let account =
-                runtime()?.block_on(accounts::test_connection(&store, &Keychain, &client, &id))?;
+            let account = runtime()?.block_on(accounts::test_connection(
+                &store,
+                &Keychain,
+                &client,
+                &id,
+                crate::clock::now_unix(),
+            ))?;
             println!("{}", line(&account).render(lang));
             Ok(())
         }
@@ -180,6 +210,89 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+/// How long the browser has to come back.
+const SIGN_IN_MINUTES: u64 = 10;
+
+fn add_mastodon(
+    cli: &Cli,
+    store: &Store,
+    args: &MastodonArgs,
+    new: NewAccount,
+) -> Result<Account, Error> {
+    let lang = cli.lang();
+    let server = server_url(&args.server, |server| {
+        accounts::Error::Mastodon(mastodon::Error::NotMastodon { server })
+    })?;
+    let client = client()?;
+    let runtime = runtime()?;
+    let mut random = [0u8; 64];
+    getrandom::fill(&mut random).map_err(|error| std::io::Error::other(error.to_string()))?;
+    let shown = server.as_str().trim_end_matches('/');
+    if args.code {
+        let sign_in = runtime.block_on(accounts::begin_mastodon(
+            &Keychain,
+            &client,
+            &server,
+            Redirect::Paste,
+            random,
+            lang.code(),
+            new.now,
+        ))?;
+        let open = Say::MastodonOpenPaste
+            .message()
+            .text("server", shown)
+            .text("url", &sign_in.authorize_url);
+        eprintln!("{}", open.render(lang));
+        let code = read_secret(cli, Say::MastodonPasteCode)?;
+        return Ok(runtime.block_on(accounts::finish_mastodon(
+            store,
+            &Keychain,
+            &client,
+            &sign_in,
+            code.expose(),
+            new,
+        ))?);
+    }
+    runtime
+        .block_on(async {
+            let loopback = Loopback::bind().await.map_err(accounts::Error::from)?;
+            let sign_in = accounts::begin_mastodon(
+                &Keychain,
+                &client,
+                &server,
+                Redirect::Loopback {
+                    port: loopback.port,
+                },
+                random,
+                lang.code(),
+                new.now,
+            )
+            .await?;
+            let open = Say::MastodonOpenBrowser
+                .message()
+                .text("server", shown)
+                .text("url", &sign_in.authorize_url)
+                .number("minutes", SIGN_IN_MINUTES);
+            eprintln!("{}", open.render(lang));
+            // No browser is not a failure: the address is printed above.
+            if let Err(error) = webbrowser::open(sign_in.authorize_url.as_str()) {
+                tracing::info!(%error, "no browser opened");
+            }
+            let code = tokio::time::timeout(
+                std::time::Duration::from_secs(SIGN_IN_MINUTES * 60),
+                loopback.code(&sign_in.state, lang),
+            )
+            .await
+            .map_err(|_| mastodon::Error::NoCallback {
+                minutes: SIGN_IN_MINUTES,
+            })
+            .map_err(accounts::Error::from)?
+            .map_err(accounts::Error::from)?;
+            accounts::finish_mastodon(store, &Keychain, &client, &sign_in, &code, new).await
+        })
+        .map_err(Error::Accounts)
 }
 
 fn line(account: &Account) -> crate::messages::Message {
@@ -204,12 +317,7 @@ fn parse_id(text: &str) -> Result<AccountId, Error> {
 }
 
 fn server_url(text: &str, wrong: fn(String) -> accounts::Error) -> Result<Url, Error> {
-    let with_slash = if text.ends_with('/') {
-        text.to_owned()
-    } else {
-        format!("{text}/")
-    };
-    Url::parse(&with_slash).map_err(|_| Error::Accounts(wrong(text.to_owned())))
+    crate::net::server_address(text).ok_or_else(|| Error::Accounts(wrong(text.to_owned())))
 }
 
 /// One line from standard input; at a terminal, asked for without echo.

@@ -45,6 +45,9 @@ pub(crate) enum Say {
     AccountAdded,
     AccountRemoved,
     AccountLine,
+    MastodonOpenBrowser,
+    MastodonOpenPaste,
+    MastodonPasteCode,
 }
 
 impl Say {

@@ -23,6 +23,30 @@ pub fn check_allowed(url: &Url) -> Result<(), Error> {
     }
 }
 
+/// A server's address as a volunteer types it ("mastodon.social", "https://piaille.fr",
+/// " bsky.social/ ") made whole: https when no scheme is given, and a trailing slash so
+/// API paths join under it rather than replace its last segment.
+pub fn server_address(text: &str) -> Option<Url> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().any(char::is_whitespace) {
+        return None;
+    }
+    let text = if text.contains("://") {
+        text.to_owned()
+    } else {
+        format!("https://{text}")
+    };
+    let mut url = Url::parse(&text).ok()?;
+    url.host_str()?;
+    if !url.path().ends_with('/') {
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    url.set_query(None);
+    url.set_fragment(None);
+    Some(url)
+}
+
 /// `url` as it may be shown: no user name, no password.
 pub fn without_credentials(url: &Url) -> String {
     let mut shown = url.clone();
@@ -46,6 +70,29 @@ mod tests {
 
     fn allowed(text: &str) -> bool {
         check_allowed(&Url::parse(text).unwrap()).is_ok()
+    }
+
+    #[test]
+    fn a_server_typed_without_its_scheme_is_an_https_address_with_a_trailing_slash() {
+        let shown = |text: &str| server_address(text).map(|url| url.to_string());
+        assert_eq!(
+            shown("mastodon.social").as_deref(),
+            Some("https://mastodon.social/")
+        );
+        assert_eq!(
+            shown(" https://piaille.fr ").as_deref(),
+            Some("https://piaille.fr/")
+        );
+        assert_eq!(
+            shown("https://example.org/masto").as_deref(),
+            Some("https://example.org/masto/")
+        );
+        assert_eq!(
+            shown("http://127.0.0.1:3000").as_deref(),
+            Some("http://127.0.0.1:3000/")
+        );
+        assert_eq!(shown(""), None);
+        assert_eq!(shown("mon serveur"), None);
     }
 
     #[test]

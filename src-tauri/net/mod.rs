@@ -11,7 +11,7 @@ mod dns;
 mod error;
 mod headers;
 
-pub use address::{check_allowed, is_loopback, without_credentials};
+pub use address::{check_allowed, is_loopback, server_address, without_credentials};
 pub use client::{Client, Options};
 pub use error::{Error, Timeout};
 pub use headers::{rate_limit, retry_after, RateLimit};

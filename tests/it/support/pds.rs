@@ -3,52 +3,50 @@
 //! stopped with the test process: it holds a pipe to the peer's stdin, and the peer
 //! exits when that pipe closes.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::sync::{Mutex, OnceLock};
+use std::process::Command;
+use std::sync::OnceLock;
 
 use serde_json::{json, Value};
 
 pub struct Pds {
     /// `http://localhost:PORT`, the address the PDS knows itself by.
     pub url: String,
-    _child: Mutex<Child>,
+    /// Its PLC directory, where its accounts' DID documents are.
+    pub plc: String,
+    _peer: super::peer::Peer,
 }
 
 static PDS: OnceLock<Pds> = OnceLock::new();
+static RATE_LIMITED: OnceLock<Pds> = OnceLock::new();
 
 /// The running PDS; starts it on first use.
 pub fn pds() -> &'static Pds {
-    PDS.get_or_init(start)
+    PDS.get_or_init(|| start(&[]))
 }
 
-fn start() -> Pds {
+/// A second PDS with its real rate limits on (createSession: 30 per 5 minutes), started
+/// only by the tests that need it, so the others never wait for it nor meet its limits.
+pub fn rate_limited_pds() -> &'static Pds {
+    RATE_LIMITED.get_or_init(|| start(&[("PDS_RATE_LIMITS_ENABLED", "true")]))
+}
+
+fn start(env: &[(&str, &str)]) -> Pds {
     let peer = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/peers/bluesky");
     assert!(
         peer.join("node_modules/.relais-install-stamp").is_file(),
         "the Bluesky peer is not installed: run tests/peers/bluesky/install.sh (./x test does)"
     );
-    let mut child = Command::new("node")
+    let mut command = Command::new("node");
+    command
         .arg(peer.join("start.mjs"))
-        .env("RELAIS_PEER_EXIT_ON_STDIN_CLOSE", "1")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("node starts the PDS");
-    let stdout = child.stdout.take().expect("the peer's stdout");
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("read the READY line");
-    let ready = line
-        .strip_prefix("READY ")
-        .unwrap_or_else(|| panic!("the PDS did not start: {line:?}"));
-    let ready: Value = serde_json::from_str(ready).expect("READY carries JSON");
+        .envs(env.iter().copied());
+    let peer = super::peer::start(command, "the Bluesky PDS");
+    let field = |name: &str| peer.ready[name].as_str().expect(name).to_owned();
     Pds {
-        url: ready["pds"].as_str().expect("the PDS address").to_owned(),
-        _child: Mutex::new(child),
+        url: field("pds"),
+        plc: field("plc"),
+        _peer: peer,
     }
 }
 
