@@ -1,7 +1,7 @@
 //! The ONE table of per-network limits, from the networks' public docs and server source
 //! as summarized in NETWORKS.md (November 2026). Change numbers here and nowhere else.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -111,6 +111,9 @@ pub struct TextLimits {
 }
 
 const MIB: u64 = 1024 * 1024;
+/// The largest file Bluesky's video service takes (the official app's limit; its
+/// lexicon allows larger blobs since 2025).
+pub const BLUESKY_VIDEO_BYTES: u64 = 100_000_000;
 const ALL_FORMATS: [MediaFormat; 4] = [
     MediaFormat::Jpeg,
     MediaFormat::Png,
@@ -152,8 +155,9 @@ pub fn for_network(network: Network) -> TargetLimits {
     };
     let bluesky = |max_bytes| TargetLimits {
         max_bytes,
-        // The images embed shows an animated GIF as a still image. The official app posts
-        // GIFs as video (app.bsky.embed.video), which Relais does not do.
+        // The images embed shows an animated GIF as a still image; animations play only
+        // through the video service (app.bsky.embed.video), once it is found open to the
+        // account: `with_bluesky_video`.
         animation: false,
         text: TextLimits {
             max_post_chars: Some(300),
@@ -196,7 +200,8 @@ pub fn for_network(network: Network) -> TargetLimits {
                 max_post_bytes: None,
                 max_alt_chars: None,
                 alt_required: false,
-                max_images: None,
+                // One photo or animation per message (an album cannot hold a GIF).
+                max_images: Some(1),
             },
             ..unlimited
         },
@@ -217,6 +222,19 @@ pub fn for_network(network: Network) -> TargetLimits {
     }
 }
 
+/// A Mastodon-compatible server's own limits, as it announces them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLimits {
+    pub max_characters: u32,
+    pub max_media: u8,
+    pub url_length: u32,
+    pub image_bytes: u64,
+    pub image_pixels: u64,
+    /// Animations become videos there; their own limit.
+    pub video_bytes: Option<u64>,
+    pub alt_characters: u32,
+}
+
 impl TargetLimits {
     /// Limits announced by a Mastodon server (`GET /api/v2/instance`), which override
     /// the defaults.
@@ -225,6 +243,25 @@ impl TargetLimits {
             max_bytes: image_size_limit,
             max_pixels: Some(image_matrix_limit),
             ..for_network(Network::Mastodon)
+        }
+    }
+
+    /// Bluesky when the video service takes the account's animations: a GIF is sent as
+    /// it is and plays.
+    pub fn with_bluesky_video(self) -> Self {
+        Self {
+            animation: true,
+            max_animation_bytes: Some(BLUESKY_VIDEO_BYTES),
+            ..self
+        }
+    }
+
+    /// The same limits where an animation would show as a still: it is fitted as one.
+    pub fn without_animation(self) -> Self {
+        Self {
+            animation: false,
+            max_animation_bytes: None,
+            ..self
         }
     }
 

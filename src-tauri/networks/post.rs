@@ -45,8 +45,9 @@ pub struct Post<'a> {
     pub content_warning: Option<&'a str>,
 }
 
-/// What stays the same across every attempt at one post to one account. Chosen once and
-/// kept with the job before the first attempt, so a retry is the same request.
+/// What stays the same across every attempt at one post to one account (chosen once and
+/// kept with the job before the first attempt, so a retry is the same request), and the
+/// time of this attempt.
 #[derive(Debug, Clone, Copy)]
 pub struct Attempt<'a> {
     /// Mastodon's `Idempotency-Key`, Bluesky's record key (a TID): unique per post and
@@ -57,6 +58,9 @@ pub struct Attempt<'a> {
     /// An earlier attempt's outcome is unknown: look for the post before writing it again,
     /// where the network allows it.
     pub earlier_unknown: bool,
+    /// The time of this attempt, Unix seconds: what a server's "retry after N seconds" is
+    /// counted from, and how old the first attempt is. Passed in, never read inside.
+    pub now: i64,
 }
 
 /// Where a sent post lives.
@@ -135,9 +139,11 @@ pub trait Publish {
     ) -> impl Future<Output = Result<Sent, Self::Error>> + Send;
 
     /// Removes a sent post (a retracted asset's follow-up), where the network allows it.
+    /// `now`: Unix seconds, as in [`Attempt::now`].
     fn delete(
         &mut self,
         client: &Client,
         sent: &Sent,
+        now: i64,
     ) -> impl Future<Output = Result<(), Self::Error>> + Send;
 }
