@@ -20,6 +20,17 @@ fn main() {
             "kit_subscribe",
             "kit_update",
             "kit_remove",
+            "account_list",
+            "account_add_bluesky",
+            "account_add_discord",
+            "account_add_telegram",
+            "account_add_folder",
+            "account_test",
+            "account_rename",
+            "account_remove",
+            "account_mastodon_start",
+            "account_mastodon_finish",
+            "account_mastodon_cancel",
         ]);
         let attributes = tauri_build::Attributes::new()
             .capabilities_path_pattern("./src-tauri/capabilities/**/*")

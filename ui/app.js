@@ -9,6 +9,7 @@ import {
 import { createLibrary } from "./library.js";
 import { createEditor } from "./editor.js";
 import { createKits } from "./kits.js";
+import { createAccounts } from "./accounts.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,10 +17,12 @@ const els = {
   navLibrary: $("nav-library"),
   navEditor: $("nav-editor"),
   navKits: $("nav-kits"),
+  navAccounts: $("nav-accounts"),
   langSelect: $("lang-select"),
   libraryView: $("library-view"),
   editorView: $("editor-view"),
   kitsView: $("kits-view"),
+  accountsView: $("accounts-view"),
   status: $("status"),
   version: $("app-version"),
 };
@@ -67,7 +70,8 @@ function showView(next) {
   els.libraryView.hidden = next !== "library";
   els.editorView.hidden = next !== "editor";
   els.kitsView.hidden = next !== "kits";
-  for (const [button, name] of [[els.navLibrary, "library"], [els.navEditor, "editor"], [els.navKits, "kits"]]) {
+  els.accountsView.hidden = next !== "accounts";
+  for (const [button, name] of [[els.navLibrary, "library"], [els.navEditor, "editor"], [els.navAccounts, "accounts"], [els.navKits, "kits"]]) {
     if (name === next) button.setAttribute("aria-current", "page");
     else button.removeAttribute("aria-current");
   }
@@ -142,6 +146,19 @@ const kits = createKits({
   onStatus: setStatus,
   onLibraryChanged: () => refreshLibrary(),
 });
+const accounts = createAccounts({
+  els: {
+    list: $("account-list"),
+    result: $("account-result"),
+    networks: $("account-networks"),
+    forms: [...document.querySelectorAll(".account-form")],
+    removeDialog: $("account-remove-dialog"),
+    removeBody: $("account-remove-body"),
+  },
+  describe: describeError,
+  onStatus: setStatus,
+});
+
 // A relais://subscribe link opened from a browser or a message (see desktop/deep_link.rs).
 function openSubscribeLink(url) {
   if (typeof url !== "string" || !url.startsWith("relais://subscribe")) return;
@@ -175,6 +192,10 @@ els.navKits.addEventListener("click", () => {
   showView("kits");
   kits.refresh();
 });
+els.navAccounts.addEventListener("click", () => {
+  showView("accounts");
+  accounts.refresh();
+});
 els.navEditor.addEventListener("click", () => {
   const asset = editor.current();
   if (asset && view !== "editor") openAsset(asset);
@@ -199,6 +220,7 @@ onLangChange(() => {
   lib.refreshLanguage();
   editor.refreshLanguage();
   kits.refreshLanguage();
+  accounts.refreshLanguage();
   renderStatus();
 });
 
@@ -241,6 +263,7 @@ async function start() {
     version = info?.version ?? "";
     els.version.textContent = version ? t("app.version", { version }) : "";
     if (!saved && normalizeLang(info?.locale)) setLang(info.locale);
+    accounts.setFeatures({ mastodon: info?.mastodon === true });
     // Opened from a relais://subscribe link: go straight to subscribing. Otherwise
     // look for new versions of subscribed kits in the background.
     // Opened on a .relais file (double-clicked): straight to importing it.

@@ -99,6 +99,25 @@ export const kitSubscribe = ({ url, key, fingerprint }) => call("kit_subscribe",
 export const kitUpdate = ({ kitId }) => call("kit_update", { kitId });
 export const kitRemove = ({ kitId }) => call("kit_remove", { kitId });
 
+export const accountList = async () => {
+  const list = await call("account_list");
+  return Array.isArray(list) ? list : [];
+};
+// Secrets go to Rust once, as arguments, and are not kept by the window.
+export const accountAddBluesky = ({ handle, appPassword, pds }) =>
+  call("account_add_bluesky", { handle, appPassword, pds });
+export const accountAddDiscord = ({ webhook }) => call("account_add_discord", { webhook });
+export const accountAddTelegram = ({ channel, token }) => call("account_add_telegram", { channel, token });
+/** `path` null: the native folder dialog; resolves null when it is cancelled. */
+export const accountAddFolder = ({ path }) => call("account_add_folder", { path });
+export const accountTest = ({ id }) => call("account_test", { id });
+export const accountRename = ({ id, name }) => call("account_rename", { id, name });
+export const accountRemove = ({ id }) => call("account_remove", { id });
+// Mastodon's sign-in in the browser (OAuth): see the hook in accounts.js.
+export const accountMastodonStart = ({ server, paste, lang }) => call("account_mastodon_start", { server, paste, lang });
+export const accountMastodonFinish = ({ flow, code }) => call("account_mastodon_finish", { flow, code });
+export const accountMastodonCancel = ({ flow }) => call("account_mastodon_cancel", { flow });
+
 /** Subscribes to a Tauri event; resolves to an unlisten function (a no-op outside Tauri). */
 export async function listen(event, handler) {
   const api = window.__TAURI__?.event;

@@ -57,6 +57,21 @@ where
     picked.map(|handle| handle.path().to_path_buf())
 }
 
+/// A folder for an export account; the same test hook as the kit dialog.
+pub async fn ask_folder<W>(parent: &W) -> Option<PathBuf>
+where
+    W: raw_window_handle::HasWindowHandle + raw_window_handle::HasDisplayHandle,
+{
+    if let Some(answer) = test_answer(OPEN_ANSWER_VARIABLE) {
+        return Some(PathBuf::from(answer));
+    }
+    rfd::AsyncFileDialog::new()
+        .set_parent(parent)
+        .pick_folder()
+        .await
+        .map(|handle| handle.path().to_path_buf())
+}
+
 /// The pre-answered dialog of the end-to-end tests, which run debug builds; a release
 /// build always asks the volunteer.
 fn test_answer(variable: &str) -> Option<std::ffi::OsString> {

@@ -171,6 +171,22 @@ impl From<crate::db::Error> for IpcError {
     }
 }
 
+impl From<crate::accounts::Error> for IpcError {
+    fn from(error: crate::accounts::Error) -> Self {
+        use crate::accounts::Error;
+        let code = match &error {
+            Error::NotFound { .. } => "not_found",
+            Error::Net(_) => "network",
+            Error::NoKeychain | Error::KeychainLocked | Error::SecretMissing { .. } => "keychain",
+            Error::Store(_) | Error::StoredDataDamaged { .. } => "internal",
+            _ => "account_refused",
+        };
+        // The library's sentences name accounts by id and servers by host, never a secret.
+        tracing::warn!(%error, "account command failed");
+        Self::new(code, &error)
+    }
+}
+
 impl From<crate::draft::Error> for IpcError {
     fn from(error: crate::draft::Error) -> Self {
         tracing::warn!(%error, "draft failed");

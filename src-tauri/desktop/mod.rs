@@ -27,6 +27,7 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             Ok(())
         })
         .manage(state)
+        .manage(commands::mastodon::SignIns::default())
         .register_asynchronous_uri_scheme_protocol(protocol::SCHEME, protocol::serve)
         .invoke_handler(tauri::generate_handler![
             commands::library::app_info,
@@ -45,6 +46,17 @@ pub fn app<R: Runtime>(builder: Builder<R>, state: AppState) -> Builder<R> {
             commands::kits::kit_subscribe,
             commands::kits::kit_update,
             commands::kits::kit_remove,
+            commands::accounts::account_list,
+            commands::accounts::account_add_bluesky,
+            commands::accounts::account_add_discord,
+            commands::accounts::account_add_telegram,
+            commands::accounts::account_add_folder,
+            commands::accounts::account_test,
+            commands::accounts::account_rename,
+            commands::accounts::account_remove,
+            commands::mastodon::account_mastodon_start,
+            commands::mastodon::account_mastodon_finish,
+            commands::mastodon::account_mastodon_cancel,
         ])
 }
 

@@ -362,3 +362,59 @@ fn the_editor_preview_draws_a_kit_style_in_the_kits_font_and_follows_a_kit_updat
         "version 2's Marianne is Inter Bold, so it draws as Relais's own sans_bold"
     );
 }
+
+#[test]
+fn the_accounts_view_adds_renames_and_removes_an_export_folder_through_its_commands() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let state = AppState::open(&dir.path().join("data")).expect("a fresh data folder opens");
+    let app = app(mock_builder(), state)
+        .build(tauri::generate_context!())
+        .expect("the app builds with the real configuration");
+    let window = tauri::WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("the main window is created");
+    let call = |cmd: &str, body: serde_json::Value| get_ipc_response(&window, request(cmd, body));
+
+    let folder = dir.path().join("À poster");
+    let added = json(
+        call(
+            "account_add_folder",
+            serde_json::json!({"path": folder.display().to_string()}),
+        )
+        .expect("account_add_folder is allowed and adds the folder"),
+    );
+    assert_eq!(added["kind"], "folder", "{added}");
+    assert_eq!(added["status"], "connected", "{added}");
+    let id = added["id"].as_str().expect("an id").to_owned();
+
+    let refused = call(
+        "account_rename",
+        serde_json::json!({"id": id, "name": "   "}),
+    )
+    .expect_err("an empty name is refused");
+    assert_eq!(
+        refused["detail"]["code"], "error.accounts.name_empty",
+        "the window words the refusal from the catalogue: {refused}"
+    );
+    let renamed = json(
+        call(
+            "account_rename",
+            serde_json::json!({"id": id, "name": "Pour Instagram"}),
+        )
+        .expect("account_rename is allowed"),
+    );
+    assert_eq!(renamed["display_name"], "Pour Instagram");
+    let listed =
+        json(call("account_list", serde_json::json!({})).expect("account_list is allowed"));
+    assert_eq!(
+        listed[0]["display_name"], "Pour Instagram",
+        "the list shows the new name: {listed}"
+    );
+
+    json(call("account_remove", serde_json::json!({"id": id})).expect("account_remove is allowed"));
+    let listed = json(call("account_list", serde_json::json!({})).expect("account_list"));
+    assert_eq!(listed, serde_json::json!([]), "the removed account is gone");
+    let unknown = call("account_test", serde_json::json!({"id": id}))
+        .expect_err("a removed account cannot be tested");
+    assert_eq!(unknown["code"], "not_found", "{unknown}");
+}

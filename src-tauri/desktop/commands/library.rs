@@ -13,6 +13,8 @@ pub struct AppInfo {
     subscribe_link: Option<String>,
     /// The `.relais` file Relais was opened with (double-clicked), for the Kits view.
     kit_file: Option<String>,
+    /// Mastodon sign-in is built (the Accounts view shows its button).
+    mastodon: bool,
 }
 
 #[tauri::command]
@@ -26,6 +28,7 @@ pub fn app_info<R: Runtime>(app: AppHandle<R>, state: State<'_, AppState>) -> Ap
             .opened_kit_file
             .as_ref()
             .map(|path| path.display().to_string()),
+        mastodon: true,
     }
 }
 
