@@ -9,19 +9,11 @@ use std::path::Path;
 use relais::accounts::{AccountId, Keychain};
 use tempfile::TempDir;
 
-use crate::support::scripted::{Answer, Scripted};
-use crate::support::{keychain, relais};
+use crate::support::scripted::{json, Answer, Scripted};
+use crate::support::{files_holding, keychain, relais};
 
 const WEBHOOK_TOKEN: &str = "xK9-webhook-SECRET-token_7Qz";
 const BOT_TOKEN: &str = "123456:AAE-bot-SECRET-token_9Lp";
-
-fn json(status: u16, value: serde_json::Value) -> Answer {
-    Answer::Full {
-        status,
-        headers: vec![("Content-Type".into(), "application/json".into())],
-        body: serde_json::to_vec(&value).unwrap(),
-    }
-}
 
 struct Run {
     ok: bool,
@@ -52,25 +44,6 @@ async fn list(data: &Path) -> Vec<serde_json::Value> {
     let listed = run(data, "C.UTF-8", &["account", "list", "--json"], "").await;
     assert!(listed.ok, "{}", listed.stderr);
     serde_json::from_str(&listed.stdout).expect("account list --json is JSON")
-}
-
-/// Every byte of every file under `dir` (database, WAL, logs), searched for `secret`.
-fn files_holding(dir: &Path, secret: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if let Ok(bytes) = std::fs::read(&path) {
-                if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
-                    found.push(path.display().to_string());
-                }
-            }
-        }
-    }
-    found
 }
 
 fn discord_webhook(server: &Scripted) -> String {
@@ -424,4 +397,183 @@ async fn a_folder_account_is_a_writable_folder() {
         "{}",
         refused.stderr
     );
+}
+
+/// The secrets an account of each kind involves, as they can be read back from the
+/// keychain after it was added.
+fn kept_secrets(data: &Path) -> Vec<String> {
+    let store = relais::db::Store::open(data).unwrap();
+    let mut secrets = Vec::new();
+    for account in relais::accounts::list(&store).unwrap() {
+        if account.kind == relais::accounts::Kind::Folder {
+            continue;
+        }
+        let secret = Keychain.secret(&account.id).expect("a kept secret");
+        // A Bluesky session is JSON: each token inside is a secret on its own.
+        match serde_json::from_str::<serde_json::Value>(secret.expose()) {
+            Ok(serde_json::Value::Object(fields)) => secrets.extend(
+                ["accessJwt", "refreshJwt", "access_jwt", "refresh_jwt"]
+                    .iter()
+                    .filter_map(|name| fields.get(*name)?.as_str().map(str::to_owned)),
+            ),
+            _ => secrets.push(secret.expose().to_owned()),
+        }
+    }
+    secrets
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_secret_of_any_kind_of_account_is_left_in_files_logs_output_or_errors() {
+    keychain::ensure();
+    let home = TempDir::new().unwrap();
+    let data = home.path().join("data");
+    let scripted = Scripted::start().await;
+    scripted.script(
+        &format!("/api/webhooks/112233/{WEBHOOK_TOKEN}"),
+        vec![webhook_answer()],
+    );
+    telegram_server(&scripted, "administrator");
+    let pds = crate::support::pds::pds();
+    let volunteer = pds.volunteer("secrets").await;
+    let mastodon = crate::support::mastodon::mastodon();
+    let folder = home.path().join("export");
+
+    let mut runs = vec![
+        run(
+            &data,
+            "fr_FR.UTF-8",
+            &["account", "add", "discord"],
+            &format!("{}\n", discord_webhook(&scripted)),
+        )
+        .await,
+        run(
+            &data,
+            "fr_FR.UTF-8",
+            &[
+                "account",
+                "add",
+                "telegram",
+                "--channel",
+                "@lyon_campagne",
+                "--server",
+                &scripted.base(),
+            ],
+            &format!("{BOT_TOKEN}\n"),
+        )
+        .await,
+        run(
+            &data,
+            "fr_FR.UTF-8",
+            &[
+                "account",
+                "add",
+                "bluesky",
+                "--handle",
+                &volunteer.handle,
+                "--pds",
+                &pds.url,
+            ],
+            &format!("{}\n", volunteer.app_password),
+        )
+        .await,
+        run(
+            &data,
+            "fr_FR.UTF-8",
+            &[
+                "account",
+                "add",
+                "mastodon",
+                "--server",
+                mastodon.url.as_str(),
+                "--code",
+            ],
+            &format!("mockcode_{}\n", mastodon.username),
+        )
+        .await,
+        run(
+            &data,
+            "fr_FR.UTF-8",
+            &[
+                "account",
+                "add",
+                "folder",
+                "--path",
+                folder.to_str().unwrap(),
+            ],
+            "",
+        )
+        .await,
+    ];
+    for added in &runs {
+        assert!(added.ok, "every kind is added: {}", added.stderr);
+    }
+    let accounts = list(&data).await;
+    assert_eq!(accounts.len(), 5, "{accounts:?}");
+
+    // Each account tested, and each refused once, so errors are printed too.
+    for account in &accounts {
+        let id = account["id"].as_str().unwrap();
+        runs.push(run(&data, "fr_FR.UTF-8", &["account", "test", id], "").await);
+    }
+    scripted.script(
+        &format!("/api/webhooks/112233/{WEBHOOK_TOKEN}"),
+        vec![Answer::Status(503)],
+    );
+    scripted.script(&format!("/bot{BOT_TOKEN}/getMe"), vec![Answer::Status(502)]);
+    for account in &accounts {
+        let id = account["id"].as_str().unwrap();
+        runs.push(run(&data, "C.UTF-8", &["account", "test", id], "").await);
+    }
+    let wrong = run(
+        &data,
+        "C.UTF-8",
+        &[
+            "account",
+            "add",
+            "bluesky",
+            "--handle",
+            &volunteer.handle,
+            "--pds",
+            &pds.url,
+        ],
+        "wrong-app-password-SECRET\n",
+    )
+    .await;
+    assert!(!wrong.ok, "a wrong app password is refused");
+    runs.push(wrong);
+
+    let mut secrets = kept_secrets(&data);
+    secrets.extend([
+        WEBHOOK_TOKEN.to_owned(),
+        BOT_TOKEN.to_owned(),
+        volunteer.app_password.clone(),
+        "wrong-app-password-SECRET".to_owned(),
+    ]);
+    assert!(
+        secrets.len() >= 7,
+        "every secret is known to the test: {}",
+        secrets.len()
+    );
+    for secret in &secrets {
+        let shown: String = secret.chars().take(6).collect();
+        assert_eq!(
+            files_holding(home.path(), secret),
+            Vec::<String>::new(),
+            "a secret starting {shown}… is in a file (data folder, logs, export)"
+        );
+        for run in &runs {
+            assert!(
+                !run.stdout.contains(secret.as_str()) && !run.stderr.contains(secret.as_str()),
+                "a secret starting {shown}… was printed"
+            );
+        }
+    }
+    for account in &accounts {
+        let id = account["id"].as_str().unwrap();
+        assert!(
+            run(&data, "C.UTF-8", &["account", "remove", id], "")
+                .await
+                .ok
+        );
+    }
 }

@@ -495,3 +495,49 @@ fn a_server_pixel_limit_downscales_just_under_it() {
     );
     assert_eq!(fitted.format, OutputFormat::Png, "PNG is kept when it fits");
 }
+
+#[test]
+fn media_is_fitted_to_each_account_s_own_limits_not_only_its_network_s() {
+    use relais::accounts::{limits, Kind, Settings};
+    use relais::networks::ServerLimits;
+    let picture = Picture::Still(detailed_photo(900, 700, 40));
+    let full = encode_still(picture.first_frame(), OutputFormat::Png)
+        .unwrap()
+        .len() as u64;
+    let small_server = Settings {
+        server_limits: Some(ServerLimits {
+            max_characters: 500,
+            max_media: 4,
+            url_length: 23,
+            image_bytes: full / 4,
+            image_pixels: 16_777_216,
+            video_bytes: None,
+            alt_characters: 1500,
+        }),
+        ..Settings::default()
+    };
+    let fitted = fit_for(&picture, &limits(Kind::Mastodon, &small_server)).unwrap();
+    assert!(
+        fitted.bytes.len() as u64 <= full / 4,
+        "a Mastodon server that announces a smaller limit gets a smaller file: {} > {}",
+        fitted.bytes.len(),
+        full / 4
+    );
+    // A Discord server boosted to a larger upload limit gets the picture as it is; the
+    // same server unboosted, at a limit under that file, gets a smaller one.
+    let boosted = Settings {
+        upload_limit: Some(50 * 1024 * 1024),
+        ..Settings::default()
+    };
+    let untouched = fit_for(&picture, &limits(Kind::Discord, &boosted)).unwrap();
+    assert!(untouched.changes.is_empty(), "{:?}", untouched.changes);
+    let tight = Settings {
+        upload_limit: Some(untouched.bytes.len() as u64 / 2),
+        ..Settings::default()
+    };
+    let fitted = fit_for(&picture, &limits(Kind::Discord, &tight)).unwrap();
+    assert!(
+        !fitted.changes.is_empty() && fitted.bytes.len() <= untouched.bytes.len() / 2,
+        "the account's own upload limit is the one met"
+    );
+}

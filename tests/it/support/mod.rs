@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 use relais::render::{Picture, Typesetter};
 
 pub mod keychain;
+pub mod mastodon;
+pub mod multipart;
 pub mod organizer;
 pub mod pds;
+pub mod peer;
 pub mod scripted;
 
 /// Raw RGBA pixels pulled out of a decoded picture, so tests can compare images without
@@ -349,4 +352,23 @@ pub fn corrupt_jpeg(width: u16, height: u16) -> Vec<u8> {
         };
     }
     jpeg
+}
+
+/// Every byte of every file under `dir` (database, WAL, logs), searched for `secret`.
+pub fn files_holding(dir: &Path, secret: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.windows(secret.len()).any(|w| w == secret.as_bytes()) {
+                    found.push(path.display().to_string());
+                }
+            }
+        }
+    }
+    found
 }

@@ -26,6 +26,19 @@ pub enum Answer {
     StallHalfway(Vec<u8>),
     /// Reads the request and never answers.
     Silence,
+    /// Sends the request on to the real server at this address, waits for its whole
+    /// answer, then closes the connection without passing it on: the request was carried
+    /// out, its answer is lost. (One request at a time: it forwards the last one logged.)
+    ForwardThenDrop(String),
+}
+
+/// A JSON answer with its status.
+pub fn json(status: u16, value: serde_json::Value) -> Answer {
+    Answer::Full {
+        status,
+        headers: vec![("Content-Type".into(), "application/json".into())],
+        body: serde_json::to_vec(&value).expect("JSON serializes"),
+    }
 }
 
 /// One request as the server read it.
@@ -215,6 +228,30 @@ impl Scripted {
                 tokio::time::sleep(Duration::from_secs(60)).await;
                 Ok(())
             }
+            Some(Answer::ForwardThenDrop(base)) => {
+                let request = self.log.lock().expect("log lock").last().cloned();
+                if let Some(request) = request {
+                    forward(&base, &request).await;
+                }
+                socket.shutdown().await
+            }
         };
     }
+}
+
+/// `request` sent to `base` as it came; the answer read whole and dropped.
+async fn forward(base: &str, request: &Request) {
+    let method = reqwest::Method::from_bytes(request.method.as_bytes()).expect("an HTTP method");
+    let mut outgoing = reqwest::Client::new().request(method, format!("{base}{}", request.target));
+    for (name, value) in &request.headers {
+        if !name.eq_ignore_ascii_case("host") && !name.eq_ignore_ascii_case("content-length") {
+            outgoing = outgoing.header(name.as_str(), value.as_str());
+        }
+    }
+    let answer = outgoing
+        .body(request.body.clone())
+        .send()
+        .await
+        .expect("the real server answers");
+    let _ = answer.bytes().await;
 }
