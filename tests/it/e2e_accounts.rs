@@ -78,6 +78,18 @@ async fn shown_text(session: &Session, what: &str, css: &str) -> String {
         .await
 }
 
+/// Clicks the card's "test the connection" and waits for the French "works".
+async fn connection_works(session: &Session, card: &str) {
+    click(session, &format!("{card} [data-action='test']")).await;
+    session
+        .until("the test's answer", || async {
+            let text = session.text("#account-result").await?;
+            text.contains("fonctionne").then_some(())
+        })
+        .await;
+    assert_eq!(count(session, card).await, 1, "still connected");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_volunteer_adds_tests_renames_and_removes_a_bluesky_account_in_the_window() {
     keychain::ensure();
@@ -241,14 +253,7 @@ async fn a_volunteer_adds_tests_renames_and_removes_a_bluesky_account_in_the_win
     );
 
     // Test the connection: the PDS still knows the session.
-    click(&session, &format!("{card} [data-action='test']")).await;
-    session
-        .until("the test's answer", || async {
-            let text = session.text("#account-result").await?;
-            text.contains("fonctionne").then_some(())
-        })
-        .await;
-    assert_eq!(count(&session, card).await, 1, "still connected");
+    connection_works(&session, card).await;
 
     // Rename inline.
     click(&session, &format!("{card} [data-action='rename']")).await;
@@ -576,14 +581,7 @@ async fn a_volunteer_signs_in_to_mastodon_in_the_window_with_a_code_or_the_brows
     );
 
     // Test the connection, then remove the account.
-    click(&session, &format!("{card} [data-action='test']")).await;
-    session
-        .until("the test's answer", || async {
-            let text = session.text("#account-result").await?;
-            text.contains("fonctionne").then_some(())
-        })
-        .await;
-    assert_eq!(count(&session, card).await, 1, "still connected");
+    connection_works(&session, card).await;
     click(&session, &format!("{card} [data-action='remove']")).await;
     shown_text(&session, "the removal dialog", "#account-remove-body").await;
     click(&session, "#account-remove-confirm").await;
