@@ -3,11 +3,12 @@
 //! nothing behind (a secret whose row could not be written is taken back).
 
 use std::path::Path;
+use std::sync::Mutex;
 
 use url::Url;
 
 use super::error::{FolderProblem, Given};
-use super::keep::{fresh, refuse_twice, save, NewAccount};
+use super::keep::{fresh, lock, refuse_twice, save, NewAccount};
 use super::record::{Account, AccountId, Kind, Status};
 use super::{Error, Keychain, Secret};
 use crate::db::{accounts as rows, Store};
@@ -77,7 +78,7 @@ pub enum BlueskyServer<'a> {
 /// A Bluesky account with an app password: exchanged here for a session, whose tokens
 /// are the secret kept; the password itself is dropped.
 pub async fn add_bluesky(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     client: &Client,
     server: BlueskyServer<'_>,
@@ -145,7 +146,7 @@ pub fn keep_bluesky_session(
 
 /// A Discord channel webhook; its address is the secret.
 pub async fn add_discord(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     client: &Client,
     webhook: Secret,
@@ -171,7 +172,7 @@ pub async fn add_discord(
 
 /// A bot that is an administrator of `channel` (`@name`); its token is the secret.
 pub async fn add_telegram(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     client: &Client,
     server: &Url,
@@ -215,7 +216,7 @@ pub async fn add_telegram(
 }
 
 /// A folder on this computer that posts are written to, for the volunteer to hand on.
-pub fn add_folder(store: &Store, path: &Path, new: NewAccount) -> Result<Account, Error> {
+pub fn add_folder(store: &Mutex<Store>, path: &Path, new: NewAccount) -> Result<Account, Error> {
     let folder = |reason: FolderProblem| Error::Folder {
         path: path.to_path_buf(),
         reason,
@@ -250,13 +251,13 @@ fn find(store: &Store, id: &AccountId) -> Result<Account, Error> {
 /// Asks the network whether the account still works, without posting, and records the
 /// answer as its status: a refused secret is "needs sign-in", no answer "unreachable".
 pub async fn test_connection(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     client: &Client,
     id: &AccountId,
     now: i64,
 ) -> Result<Account, Error> {
-    let mut account = find(store, id)?;
+    let mut account = find(&*lock(store)?, id)?;
     // In a block of its own so a secret missing from the keychain is recorded as a
     // status like any other answer, not returned before the status is written.
     let outcome: Result<(), Error> = async {
@@ -310,7 +311,11 @@ pub async fn test_connection(
                 match super::mastodon::test_mastodon(keychain, client, &account, now).await {
                     Ok(settings) => {
                         if settings != account.settings {
-                            rows::set_settings(store.conn(), id.as_str(), &settings.to_json())?;
+                            rows::set_settings(
+                                lock(store)?.conn(),
+                                id.as_str(),
+                                &settings.to_json(),
+                            )?;
                             account.settings = settings;
                         }
                         Ok(())
@@ -333,7 +338,7 @@ pub async fn test_connection(
         ) => Status::NeedsSignIn,
         Err(_) => Status::Unreachable,
     };
-    rows::set_status(store.conn(), id.as_str(), status.into())?;
+    rows::set_status(lock(store)?.conn(), id.as_str(), status.into())?;
     account.status = status;
     outcome.map(|()| account)
 }

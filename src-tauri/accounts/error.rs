@@ -113,6 +113,8 @@ pub enum Error {
     },
     #[error("account {account} is damaged in the database ({what} unreadable): remove it and add it again.")]
     StoredDataDamaged { account: String, what: String },
+    #[error("the account store is unavailable after an earlier failure: restart Relais.")]
+    StoreUnavailable,
     #[error("an account needs a name: type the name it should have in Relais.")]
     NameEmpty,
     #[error(transparent)]
@@ -162,7 +164,10 @@ impl Describe for Error {
             Error::NotTelegram { server } | Error::NotBluesky { server } => {
                 message.text("server", server)
             }
-            Error::WrongAppPassword | Error::SignInAgain | Error::NameEmpty => message,
+            Error::WrongAppPassword
+            | Error::SignInAgain
+            | Error::NameEmpty
+            | Error::StoreUnavailable => message,
             Error::UnknownHandle { handle, server } => {
                 message.text("handle", handle).text("server", server)
             }

@@ -3,6 +3,8 @@
 
 use super::record::{Account, AccountId, Kind, Status};
 use super::{Error, Keychain, Secret};
+use std::sync::{Mutex, MutexGuard};
+
 use crate::db::{accounts as rows, Store};
 
 /// What a new account takes from outside: the time and the randomness of its id.
@@ -33,12 +35,12 @@ pub(super) fn fresh(
 }
 
 pub(super) fn refuse_twice(
-    store: &Store,
+    store: &Mutex<Store>,
     kind: Kind,
     server: &str,
     handle: &str,
 ) -> Result<(), Error> {
-    match rows::find(store.conn(), kind.into(), server, handle)? {
+    match rows::find(lock(store)?.conn(), kind.into(), server, handle)? {
         Some(row) => Err(Error::AlreadyAdded {
             network: <&str>::from(kind).to_owned(),
             account: row.id,
@@ -48,7 +50,7 @@ pub(super) fn refuse_twice(
 }
 
 pub(super) fn save(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     account: Account,
     secret: Option<&Secret>,
@@ -56,7 +58,8 @@ pub(super) fn save(
     if let Some(secret) = secret {
         keychain.store(&account.id, secret)?;
     }
-    if let Err(error) = rows::insert(store.conn(), &account.to_row()) {
+    let inserted = rows::insert(lock(store)?.conn(), &account.to_row());
+    if let Err(error) = inserted {
         if secret.is_some() {
             let _ = keychain.forget(&account.id);
         }
@@ -64,4 +67,10 @@ pub(super) fn save(
     }
     tracing::info!(account = %account.id, kind = ?account.kind, "account added");
     Ok(account)
+}
+
+/// The store, for the moment a query takes: never across a network call, so the window
+/// stays responsive while a slow server is asked.
+pub(super) fn lock(store: &Mutex<Store>) -> Result<MutexGuard<'_, Store>, Error> {
+    store.lock().map_err(|_| Error::StoreUnavailable)
 }

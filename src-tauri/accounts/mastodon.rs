@@ -3,6 +3,8 @@
 //! browser, and the token that comes back is the account's secret. The server's own
 //! limits are kept with the account.
 
+use std::sync::Mutex;
+
 use url::Url;
 
 use super::keep::{fresh, refuse_twice, save, NewAccount};
@@ -54,7 +56,7 @@ pub async fn begin_mastodon(
 /// Exchanges the code the browser brought back (or the volunteer pasted) for a token,
 /// and adds the account it belongs to.
 pub async fn finish_mastodon(
-    store: &Store,
+    store: &Mutex<Store>,
     keychain: &Keychain,
     client: &Client,
     sign_in: &SignIn,

@@ -36,7 +36,9 @@ mod tests {
             now: 1_700_000_000,
             random: [1, 2, 3, 4, 5, 6, 7, 8],
         };
+        let store = std::sync::Mutex::new(store);
         let account = add_folder(&store, &dir.path().join("À poster"), new).unwrap();
+        let store = store.into_inner().unwrap();
         (dir, store, account.id)
     }
 

@@ -4,6 +4,7 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use clap::{Args, Subcommand};
 use url::Url;
@@ -107,7 +108,7 @@ impl AccountCommand {
 }
 
 pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
-    let store = Store::open(&cli.data_dir()?)?;
+    let store = Mutex::new(Store::open(&cli.data_dir()?)?);
     let lang = cli.lang();
     match command {
         AccountCommand::Add(add) => {
@@ -174,7 +175,7 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
             Ok(())
         }
         AccountCommand::List(args) => {
-            let all = accounts::list(&store)?;
+            let all = accounts::list(&*locked(&store)?)?;
             let mut out = std::io::stdout().lock();
             if args.json {
                 serde_json::to_writer_pretty(&mut out, &all).map_err(std::io::Error::from)?;
@@ -201,7 +202,7 @@ pub fn run(cli: &Cli, command: &AccountCommand) -> Result<(), Error> {
         }
         AccountCommand::Remove(args) => {
             let id = parse_id(&args.id)?;
-            let account = accounts::remove(&store, &Keychain, &id)?;
+            let account = accounts::remove(&*locked(&store)?, &Keychain, &id)?;
             let line = Say::AccountRemoved
                 .message()
                 .text("account", &account.id)
@@ -217,7 +218,7 @@ const SIGN_IN_MINUTES: u64 = 10;
 
 fn add_mastodon(
     cli: &Cli,
-    store: &Store,
+    store: &Mutex<Store>,
     args: &MastodonArgs,
     new: NewAccount,
 ) -> Result<Account, Error> {
@@ -306,6 +307,12 @@ fn line(account: &Account) -> crate::messages::Message {
             "status",
             crate::messages::Message::new(account.status.message_code()),
         )
+}
+
+fn locked(store: &Mutex<Store>) -> Result<std::sync::MutexGuard<'_, Store>, Error> {
+    store
+        .lock()
+        .map_err(|_| Error::Accounts(accounts::Error::StoreUnavailable))
 }
 
 fn parse_id(text: &str) -> Result<AccountId, Error> {

@@ -514,7 +514,7 @@ fn text_and_images_over_the_limits_are_refused_before_any_request() {
 async fn a_handle_alone_finds_its_server_through_its_did_document() {
     keychain::ensure();
     let home = TempDir::new().unwrap();
-    let store = relais::db::Store::open(home.path()).unwrap();
+    let store = std::sync::Mutex::new(relais::db::Store::open(home.path()).unwrap());
     let volunteer = pds().volunteer("trouve").await;
     // The local PDS resolves handles as the entryway does; its PLC directory holds the
     // DID document that names the PDS.
@@ -542,7 +542,7 @@ async fn a_handle_alone_finds_its_server_through_its_did_document() {
         pds().url.trim_end_matches('/'),
         "the server the DID document names"
     );
-    accounts::remove(&store, &Keychain, &account.id).unwrap();
+    accounts::remove(&store.lock().unwrap(), &Keychain, &account.id).unwrap();
 
     let unknown = accounts::add_bluesky(
         &store,
@@ -564,7 +564,10 @@ async fn a_handle_alone_finds_its_server_through_its_did_document() {
     );
     let french = relais::messages::Describe::describe(&unknown).render(relais::messages::Lang::Fr);
     assert!(french.contains("personne-inconnue.test"), "{french}");
-    assert!(accounts::list(&store).unwrap().is_empty(), "nothing kept");
+    assert!(
+        accounts::list(&store.lock().unwrap()).unwrap().is_empty(),
+        "nothing kept"
+    );
 }
 
 fn rand_bytes() -> [u8; 8] {

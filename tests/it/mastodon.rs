@@ -98,7 +98,7 @@ async fn a_volunteer_signs_in_to_mastodon_in_the_browser_and_only_the_keychain_k
     keychain::ensure();
     let peer = mastodon();
     let home = TempDir::new().unwrap();
-    let store = Store::open(home.path()).unwrap();
+    let store = std::sync::Mutex::new(Store::open(home.path()).unwrap());
     let client = client();
     let loopback = Loopback::bind().await.unwrap();
     let port = loopback.port;
@@ -171,7 +171,7 @@ async fn a_volunteer_signs_in_to_mastodon_in_the_browser_and_only_the_keychain_k
         .await
         .expect("the connection works");
     assert_eq!(tested.status, accounts::Status::Connected);
-    accounts::remove(&store, &Keychain, &account.id).unwrap();
+    accounts::remove(&store.lock().unwrap(), &Keychain, &account.id).unwrap();
     assert!(matches!(
         Keychain.secret(&account.id),
         Err(accounts::Error::SecretMissing { .. })
@@ -671,7 +671,7 @@ fn pkce_server(server: &Scripted, pkce: bool) {
 async fn pkce_is_used_where_the_server_offers_it_and_relais_registers_once_per_server() {
     keychain::ensure();
     let home = TempDir::new().unwrap();
-    let store = Store::open(home.path()).unwrap();
+    let store = std::sync::Mutex::new(Store::open(home.path()).unwrap());
     let server = Scripted::start().await;
     pkce_server(&server, true);
     let url = server_url(&server);
@@ -729,7 +729,7 @@ async fn pkce_is_used_where_the_server_offers_it_and_relais_registers_once_per_s
         "the verifier sent with the code matches the challenge sent to the browser"
     );
     assert_eq!(form["code"], "pasted-code");
-    accounts::remove(&store, &Keychain, &account.id).unwrap();
+    accounts::remove(&store.lock().unwrap(), &Keychain, &account.id).unwrap();
 
     let old = Scripted::start().await;
     pkce_server(&old, false);
@@ -810,7 +810,7 @@ async fn without_a_browser_here_the_code_the_server_shows_is_pasted() {
     keychain::ensure();
     let peer = mastodon();
     let home = TempDir::new().unwrap();
-    let store = Store::open(home.path()).unwrap();
+    let store = std::sync::Mutex::new(Store::open(home.path()).unwrap());
     let client = client();
     let sign_in = accounts::begin_mastodon(
         &Keychain,
@@ -830,5 +830,54 @@ async fn without_a_browser_here_the_code_the_server_shows_is_pasted() {
             .await
             .expect("the pasted code signs in");
     assert_eq!(account.status, accounts::Status::Connected);
-    accounts::remove(&store, &Keychain, &account.id).unwrap();
+    accounts::remove(&store.lock().unwrap(), &Keychain, &account.id).unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_store_is_free_while_a_slow_server_is_asked() {
+    keychain::ensure();
+    let home = TempDir::new().unwrap();
+    let store = std::sync::Arc::new(std::sync::Mutex::new(Store::open(home.path()).unwrap()));
+    let server = Scripted::start().await;
+    pkce_server(&server, true);
+    let url = server_url(&server);
+    let http = client();
+    let sign_in = accounts::begin_mastodon(
+        &Keychain,
+        &http,
+        &url,
+        Redirect::Paste,
+        random(),
+        "fr",
+        now(),
+    )
+    .await
+    .unwrap();
+    let account =
+        accounts::finish_mastodon(&store, &Keychain, &http, &sign_in, "code", new_account())
+            .await
+            .unwrap();
+    server.script("/api/v1/accounts/verify_credentials", vec![Answer::Silence]);
+    let asked = bodies_of(&server, "/api/v1/accounts/verify_credentials").len();
+    let testing = {
+        let store = store.clone();
+        let id = account.id.clone();
+        tokio::spawn(async move {
+            let impatient = Client::new(Options {
+                overall_timeout: Some(Duration::from_secs(20)),
+                ..Options::default()
+            })
+            .unwrap();
+            accounts::test_connection(&store, &Keychain, &impatient, &id, now()).await
+        })
+    };
+    while bodies_of(&server, "/api/v1/accounts/verify_credentials").len() == asked {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        store.try_lock().is_ok(),
+        "the window's other work is not held up while the server is asked"
+    );
+    testing.abort();
+    accounts::remove(&store.lock().unwrap(), &Keychain, &account.id).unwrap();
 }

@@ -29,14 +29,14 @@ pub async fn account_add_bluesky<R: Runtime>(
         .transpose()?;
     let new = new_account()?;
     on_network(app, move |state, client| {
-        let store = state.store()?;
+        let store = state.store_mutex();
         let directory = identity::Directory::default();
         let server = match &pds {
             Some(pds) => accounts::BlueskyServer::Given(pds),
             None => accounts::BlueskyServer::Find(&directory),
         };
         block_on(accounts::add_bluesky(
-            &store, &Keychain, client, server, &handle, secret, new,
+            store, &Keychain, client, server, &handle, secret, new,
         ))
     })
     .await
@@ -50,10 +50,8 @@ pub async fn account_add_discord<R: Runtime>(
     let secret = Secret::new(webhook);
     let new = new_account()?;
     on_network(app, move |state, client| {
-        let store = state.store()?;
-        block_on(accounts::add_discord(
-            &store, &Keychain, client, secret, new,
-        ))
+        let store = state.store_mutex();
+        block_on(accounts::add_discord(store, &Keychain, client, secret, new))
     })
     .await
 }
@@ -70,9 +68,9 @@ pub async fn account_add_telegram<R: Runtime>(
     })?;
     let new = new_account()?;
     on_network(app, move |state, client| {
-        let store = state.store()?;
+        let store = state.store_mutex();
         block_on(accounts::add_telegram(
-            &store,
+            store,
             &Keychain,
             client,
             &server,
@@ -99,17 +97,17 @@ pub async fn account_add_folder<R: Runtime>(
         },
     };
     let state = window.state::<AppState>();
-    let store = state.store()?;
-    Ok(Some(accounts::add_folder(&store, &path, new_account()?)?))
+    let store = state.store_mutex();
+    Ok(Some(accounts::add_folder(store, &path, new_account()?)?))
 }
 
 #[tauri::command]
 pub async fn account_test<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Account, IpcError> {
     let id = parse_id(&id)?;
     on_network(app, move |state, client| {
-        let store = state.store()?;
+        let store = state.store_mutex();
         block_on(accounts::test_connection(
-            &store,
+            store,
             &Keychain,
             client,
             &id,
@@ -164,8 +162,8 @@ pub(super) fn new_account() -> Result<NewAccount, IpcError> {
 }
 
 /// Runs `work` on a thread that may block, with a client of its own: the keychain
-/// answers over D-Bus, and the store stays locked while the network is asked (its
-/// lock cannot be held across an await of the shared runtime).
+/// answers over D-Bus. The library locks the store only around its queries, never while
+/// the network is asked, so the rest of the window is not held up by a slow server.
 pub(super) async fn on_network<R, T, F>(app: AppHandle<R>, work: F) -> Result<T, IpcError>
 where
     R: Runtime,

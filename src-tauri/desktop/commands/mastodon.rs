@@ -134,9 +134,9 @@ pub async fn account_mastodon_finish<R: Runtime>(
     let code = code.map_err(accounts::Error::from)?;
     let new = new_account()?;
     on_network(app, move |state, client| {
-        let store = state.store()?;
+        let store = state.store_mutex();
         block_on(accounts::finish_mastodon(
-            &store, &Keychain, client, &sign_in, &code, new,
+            store, &Keychain, client, &sign_in, &code, new,
         ))
     })
     .await
