@@ -23,6 +23,18 @@ pub struct Media<'a> {
     pub animated: bool,
 }
 
+impl Media<'_> {
+    /// The file as one part of a multipart upload, named and typed. A type reqwest cannot
+    /// parse is left out rather than refused: the server reads the bytes either way.
+    pub fn part(&self) -> reqwest::multipart::Part {
+        let part = || {
+            reqwest::multipart::Part::bytes(self.bytes.to_vec())
+                .file_name(self.file_name.to_owned())
+        };
+        part().mime_str(self.mime).unwrap_or_else(|_| part())
+    }
+}
+
 /// Who may see a post, where the network has the notion (Mastodon).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -2,14 +2,14 @@
 //! each file's alt text as its `description`) and `files[n]`, sent with `?wait=true` so
 //! the answer is the message itself; deleting it by its id.
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use reqwest::{Method, RequestBuilder};
 use serde_json::{json, Value};
 use url::Url;
 
 use super::{parse_address, token, Error};
 use crate::net::{self, Client};
-use crate::networks::{check, Attempt, Media, Post, Problem, Publish, Sent, TargetLimits};
+use crate::networks::{check, Attempt, Post, Problem, Publish, Sent, TargetLimits};
 
 /// Files a webhook takes in one message.
 const MAX_FILES: usize = 10;
@@ -154,7 +154,7 @@ impl WebhookAccount {
         let payload = json!({"content": post.text, "attachments": attachments});
         let mut form = Form::new().text("payload_json", payload.to_string());
         for (index, media) in post.media.iter().enumerate() {
-            form = form.part(format!("files[{index}]"), file(media));
+            form = form.part(format!("files[{index}]"), media.part());
         }
         form
     }
@@ -169,11 +169,6 @@ impl WebhookAccount {
         let channel = answer.get("channel_id")?.as_str()?;
         discord.then(|| format!("https://discord.com/channels/{guild}/{channel}/{id}"))
     }
-}
-
-fn file(media: &Media<'_>) -> Part {
-    let part = || Part::bytes(media.bytes.to_vec()).file_name(media.file_name.to_owned());
-    part().mime_str(media.mime).unwrap_or_else(|_| part())
 }
 
 impl Publish for WebhookAccount {

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use reqwest::Method;
 use serde_json::Value;
 
@@ -37,13 +37,7 @@ pub(super) async fn upload(
     polling: Polling,
 ) -> Result<String, Error> {
     let url = api.url("api/v2/media")?;
-    let part = Part::bytes(media.bytes.to_vec())
-        .file_name(media.file_name.to_owned())
-        .mime_str(media.mime)
-        .map_err(|_| Error::Refused {
-            words: format!("unknown media type {}", media.mime),
-        })?;
-    let mut form = Form::new().part("file", part);
+    let mut form = Form::new().part("file", media.part());
     if !media.alt.is_empty() {
         form = form.text("description", media.alt.to_owned());
     }

@@ -1,7 +1,7 @@
 //! Posting to one channel: sendPhoto for a still, sendAnimation for a GIF (so it
 //! plays), sendMessage for text alone; deleteMessage to take a post back.
 
-use reqwest::multipart::{Form, Part};
+use reqwest::multipart::Form;
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
@@ -11,7 +11,7 @@ use zeroize::Zeroizing;
 use super::bot::{Bot, Reply};
 use super::Error;
 use crate::net::{self, Client};
-use crate::networks::{check, Attempt, Media, Post, Problem, Publish, Sent, TargetLimits};
+use crate::networks::{check, Attempt, Post, Problem, Publish, Sent, TargetLimits};
 
 /// One channel, posted to by one bot.
 pub struct ChannelAccount {
@@ -85,7 +85,7 @@ impl ChannelAccount {
         };
         let mut form = Form::new()
             .text("chat_id", self.chat.clone())
-            .part(field, file(media));
+            .part(field, media.part());
         if !post.text.is_empty() {
             form = form.text("caption", post.text.to_owned());
         }
@@ -196,11 +196,6 @@ struct Size {
 enum Body {
     Json(serde_json::Value),
     Form(Form),
-}
-
-fn file(media: &Media<'_>) -> Part {
-    let part = || Part::bytes(media.bytes.to_vec()).file_name(media.file_name.to_owned());
-    part().mime_str(media.mime).unwrap_or_else(|_| part())
 }
 
 impl Publish for ChannelAccount {
